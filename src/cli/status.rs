@@ -1,0 +1,75 @@
+//! `dockwright status [--format table|json] [--check]`.
+
+use super::{Context, Format};
+use crate::error::Result;
+use crate::exit::Exit;
+use crate::status::{self, State};
+use crate::term::{paint, stdout_colour, Style};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Services to check (default: all).
+    services: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Read the files of this commit (from git objects, no checkout) instead of the working tree.
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+    /// Exit with code 4 when any image is stale or missing.
+    #[arg(long)]
+    check: bool,
+}
+
+pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
+    let project = ctx.project()?;
+    let tree = super::snapshot(&project, args.rev.as_deref())?;
+    let config = match args.rev {
+        Some(_) => project.config_in(&tree)?,
+        None => project.config.clone(),
+    };
+    let engine = super::engine()?;
+    let runtime = super::runtime()?;
+    let mut all = Vec::new();
+    for service in project.services(&config, &args.services)? {
+        let analysis = project.analyze(service, &tree)?;
+        all.push(runtime.block_on(status::of(&project, &analysis, &engine))?);
+    }
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default()),
+        Format::Table => print_table(&all),
+    }
+    let fresh = all.iter().all(|s| s.state == State::Fresh);
+    Ok(if args.check && !fresh { Exit::Findings } else { Exit::Success })
+}
+
+fn print_table(all: &[status::ServiceStatus]) {
+    let colour = stdout_colour();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let svc = all.iter().map(|s| s.service.len()).max().unwrap_or(7).max(7);
+    let img = all.iter().map(|s| s.image.len()).max().unwrap_or(5).max(5);
+    println!("{:svc$}  {:7}  {:img$}  {:14}  SIZE", "SERVICE", "STATE", "IMAGE", "BUILT");
+    for s in all {
+        let style = match s.state {
+            State::Fresh => Style::Green,
+            State::Stale => Style::Yellow,
+            State::Missing => Style::Red,
+        };
+        let state = paint(colour, style, &format!("{:7}", s.state.as_str()));
+        let built = s.built.map(|t| status::age(t, now)).unwrap_or_else(|| "-".into());
+        let size = s.size.map(status::size).unwrap_or_else(|| "-".into());
+        println!("{:svc$}  {state}  {:img$}  {built:14}  {size}", s.service, s.image);
+        for change in &s.changed {
+            println!("{:svc$}    {} {}", "", change.change, change.path);
+        }
+        if s.state != State::Fresh {
+            println!("{:svc$}    run: dockwright build {}", "", s.service);
+        }
+        for warning in &s.warnings {
+            println!("{:svc$}    warning: {warning}", "");
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The engine client: one `bollard::Docker`, one small method per engine operation, each bounded
+//! in time and each with an error that says what it was doing.
+
+pub mod connect;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use bollard::{ClientVersion, Docker};
+
+pub use connect::{Endpoint, EnvLookup};
+
+/// Every call dockwright makes exists in API 1.41 (engine 20.10); asking for it explicitly
+/// avoids a version negotiation round trip on every start.
+const API_VERSION: ClientVersion = ClientVersion { major_version: 1, minor_version: 41 };
+/// Default bound of a quick call (inspect, list, create, remove).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Bound of the response headers of long calls (build, wait, attach).
+const LONG_CALL_SECS: u64 = 24 * 3600;
+
+/// A connection to a Docker-API engine.
+#[derive(Clone)]
+pub struct Engine {
+    docker: Docker,
+    endpoint: Endpoint,
+    quick: Duration,
+}
+
+/// What went wrong talking to the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// Nothing answered at the address, or not in time.
+    #[error("cannot reach the Docker engine at `{host}` (from {origin}): {reason}")]
+    Unavailable {
+        /// The address.
+        host: String,
+        /// Where the address came from.
+        origin: String,
+        /// Why.
+        reason: String,
+    },
+    /// The engine answered with an error.
+    #[error("failed to {what}: {message}")]
+    Call {
+        /// What dockwright asked for ("inspect image `x`").
+        what: String,
+        /// The engine's words.
+        message: String,
+    },
+}
+
+impl EngineError {
+    /// The fix.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            EngineError::Unavailable { .. } => Some(
+                "start the Docker engine, or point DOCKER_HOST or DOCKER_CONTEXT at a running one"
+                    .into(),
+            ),
+            EngineError::Call { .. } => None,
+        }
+    }
+
+    /// Whether the engine could not be reached at all.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, EngineError::Unavailable { .. })
+    }
+}
+
+/// What dockwright needs to know of an image.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImageInfo {
+    /// `sha256:…`.
+    pub id: String,
+    /// `name:tag` references.
+    pub tags: Vec<String>,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: i64,
+    /// Size in bytes.
+    pub size: i64,
+    /// Labels.
+    pub labels: HashMap<String, String>,
+    /// The image's `USER`, "" when root by default.
+    pub user: String,
+    /// The image's `WORKDIR`, "" when unset.
+    pub workdir: String,
+}
+
+impl Engine {
+    /// Connects (lazily: nothing is sent yet) to the engine the environment names.
+    /// `quick` bounds every short call.
+    pub fn connect(lookup: EnvLookup<'_>, quick: Duration) -> Result<Engine, EngineError> {
+        let endpoint = connect::resolve(lookup).map_err(|reason| EngineError::Unavailable {
+            host: "?".into(),
+            origin: "docker context".into(),
+            reason,
+        })?;
+        let unavailable = |reason: String| EngineError::Unavailable {
+            host: endpoint.host.clone(),
+            origin: endpoint.origin.clone(),
+            reason,
+        };
+        let host = endpoint.host.as_str();
+        let docker = if let Some(path) = host.strip_prefix("unix://") {
+            Docker::connect_with_unix(path, LONG_CALL_SECS, &API_VERSION)
+        } else if host.starts_with("https://") || (host.starts_with("tcp://") && endpoint.tls.is_some()) {
+            let dir = endpoint.tls.clone().unwrap_or_default();
+            Docker::connect_with_ssl(
+                host,
+                &dir.join("key.pem"),
+                &dir.join("cert.pem"),
+                &dir.join("ca.pem"),
+                LONG_CALL_SECS,
+                &API_VERSION,
+            )
+        } else if host.starts_with("tcp://") || host.starts_with("http://") {
+            Docker::connect_with_http(host, LONG_CALL_SECS, &API_VERSION)
+        } else if host.starts_with("ssh://") {
+            return Err(unavailable(
+                "ssh:// engines are not supported; forward the socket (`ssh -L`) and use unix:// or tcp://"
+                    .into(),
+            ));
+        } else {
+            return Err(unavailable(format!("`{host}` is not an engine address")));
+        }
+        .map_err(|e| unavailable(describe(&e)))?;
+        Ok(Engine { docker, endpoint, quick })
+    }
+
+    /// Connects using this process's environment.
+    pub fn from_env(quick: Duration) -> Result<Engine, EngineError> {
+        Engine::connect(&connect::process_env, quick)
+    }
+
+    /// The address in use.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The bollard handle, for the few long operations that stream.
+    pub fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    /// The error for a call that failed, unavailable when the engine did not answer.
+    pub fn error(&self, what: impl Into<String>, e: bollard::errors::Error) -> EngineError {
+        use bollard::errors::Error as B;
+        match e {
+            B::DockerResponseServerError { message, .. } => {
+                EngineError::Call { what: what.into(), message }
+            }
+            B::JsonDataError { .. } | B::JsonSerdeError { .. } => {
+                EngineError::Call { what: what.into(), message: describe(&e) }
+            }
+            other => self.unavailable(describe(&other)),
+        }
+    }
+
+    /// The unavailable error for this endpoint.
+    pub fn unavailable(&self, reason: String) -> EngineError {
+        EngineError::Unavailable {
+            host: self.endpoint.host.clone(),
+            origin: self.endpoint.origin.clone(),
+            reason,
+        }
+    }
+
+    /// Runs a quick call under the quick bound.
+    pub async fn quick<T>(
+        &self,
+        what: impl Into<String>,
+        call: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+    ) -> Result<T, EngineError> {
+        match tokio::time::timeout(self.quick, call).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(self.error(what, e)),
+            Err(_) => Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64()))),
+        }
+    }
+
+    /// Checks that the engine answers.
+    pub async fn ping(&self) -> Result<(), EngineError> {
+        self.quick("ping the engine", self.docker.ping()).await.map(|_| ())
+    }
+
+    /// The image a reference names, or None when there is none.
+    pub async fn image(&self, reference: &str) -> Result<Option<ImageInfo>, EngineError> {
+        match tokio::time::timeout(self.quick, self.docker.inspect_image(reference)).await {
+            Ok(Ok(inspect)) => {
+                let config = inspect.config.unwrap_or_default();
+                Ok(Some(ImageInfo {
+                    id: inspect.id.unwrap_or_default(),
+                    tags: inspect.repo_tags.unwrap_or_default(),
+                    created: inspect.created.as_deref().and_then(parse_rfc3339).unwrap_or(0),
+                    size: inspect.size.unwrap_or(0),
+                    labels: config.labels.unwrap_or_default(),
+                    user: config.user.unwrap_or_default(),
+                    workdir: config.working_dir.unwrap_or_default(),
+                }))
+            }
+            Ok(Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })) => Ok(None),
+            Ok(Err(e)) => Err(self.error(format!("inspect image `{reference}`"), e)),
+            Err(_) => Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64()))),
+        }
+    }
+
+    /// Images carrying every `key=value` label given, newest first.
+    pub async fn images_labelled(&self, labels: &[(&str, &str)]) -> Result<Vec<ImageInfo>, EngineError> {
+        let filter: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let filters: HashMap<&str, Vec<String>> = [("label", filter)].into();
+        let options = bollard::query_parameters::ListImagesOptionsBuilder::default().filters(&filters).build();
+        let mut images: Vec<ImageInfo> = self
+            .quick("list images", self.docker.list_images(Some(options)))
+            .await?
+            .into_iter()
+            .map(|s| ImageInfo {
+                id: s.id,
+                tags: s.repo_tags,
+                created: s.created,
+                size: s.size,
+                labels: s.labels,
+                ..ImageInfo::default()
+            })
+            .collect();
+        images.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        Ok(images)
+    }
+
+    /// Removes an image by reference or id (untags it when other tags remain).
+    pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
+        let options = bollard::query_parameters::RemoveImageOptionsBuilder::default().force(true).build();
+        self.quick(format!("remove image `{reference}`"), self.docker.remove_image(reference, Some(options), None))
+            .await
+            .map(|_| ())
+    }
+}
+
+/// bollard's error, said in one line.
+pub fn describe(e: &bollard::errors::Error) -> String {
+    use bollard::errors::Error as B;
+    match e {
+        B::SocketNotFoundError(path) => format!("no socket at `{path}`"),
+        B::RequestTimeoutError => "no answer in time".into(),
+        B::DockerResponseServerError { message, .. } => message.clone(),
+        other => {
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(other);
+            while let Some(inner) = source {
+                let more = inner.to_string();
+                if !text.contains(&more) {
+                    text.push_str(": ");
+                    text.push_str(&more);
+                }
+                source = inner.source();
+            }
+            text
+        }
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 time such as `2026-11-23T19:37:42.123456789Z`.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // Days from civil, after Howard Hinnant's algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146097 + doe - 719468;
+    let mut secs = days * 86400 + hour * 3600 + minute * 60 + second;
+    // A zone offset such as +02:00 after the (optional) fraction.
+    let rest = &text[19.min(text.len())..];
+    if let Some(pos) = rest.find(['+', '-']) {
+        let sign = if rest.as_bytes()[pos] == b'+' { 1 } else { -1 };
+        let zone = &rest[pos + 1..];
+        let h: i64 = zone.get(0..2)?.parse().ok()?;
+        let m: i64 = zone.get(3..5).and_then(|m| m.parse().ok()).unwrap_or(0);
+        secs -= sign * (h * 3600 + m * 60);
+    }
+    Some(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2026-11-23T19:37:42.123456789Z"), Some(1795462662));
+        assert_eq!(parse_rfc3339("2026-11-23T21:37:42+02:00"), Some(1795462662));
+        assert_eq!(parse_rfc3339("garbage"), None);
+    }
+}

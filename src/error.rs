@@ -1,0 +1,113 @@
+//! The error every action returns: one variant per subsystem, each carrying what the user needs
+//! (the path, the service, the engine's message) and a `help:` line naming the fix.
+
+use std::path::PathBuf;
+
+use crate::exit::Exit;
+
+/// Any failure of a dockwright action.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Finding or reading the git repository.
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
+    /// `dockwright.toml`.
+    #[error(transparent)]
+    Config(Box<crate::config::ConfigError>),
+    /// Reading a Dockerfile or resolving its inputs.
+    #[error(transparent)]
+    Inputs(Box<crate::inputs::InputsError>),
+    /// Talking to the Docker engine.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    /// An image build.
+    #[error(transparent)]
+    Build(Box<crate::build::BuildError>),
+    /// A file that could not be read or written.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was being done ("read", "write", "create").
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Anything else, said plainly.
+    #[error("{message}")]
+    Message {
+        /// What went wrong.
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+        /// How the process should end.
+        exit: Exit,
+    },
+}
+
+// Boxed: these carry several strings each, and every Result in the crate would pay for them.
+impl From<crate::config::ConfigError> for Error {
+    fn from(e: crate::config::ConfigError) -> Error {
+        Error::Config(Box::new(e))
+    }
+}
+
+impl From<crate::inputs::InputsError> for Error {
+    fn from(e: crate::inputs::InputsError) -> Error {
+        Error::Inputs(Box::new(e))
+    }
+}
+
+impl From<crate::build::BuildError> for Error {
+    fn from(e: crate::build::BuildError) -> Error {
+        Error::Build(Box::new(e))
+    }
+}
+
+impl Error {
+    /// A plain error with a fix.
+    pub fn msg(message: impl Into<String>, help: impl Into<String>) -> Error {
+        Error::Message { message: message.into(), help: Some(help.into()), exit: Exit::Failure }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io { action, path: path.into(), source }
+    }
+
+    /// The `help:` line, when there is a fix to suggest.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Error::Repo(e) => e.help(),
+            Error::Config(e) => e.help(),
+            Error::Inputs(e) => e.help(),
+            Error::Engine(e) => e.help(),
+            Error::Build(e) => e.help(),
+            Error::Io { .. } => None,
+            Error::Message { help, .. } => help.clone(),
+        }
+    }
+
+    /// How the process should end for this error.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Engine(e) if e.is_unavailable() => Exit::EngineUnavailable,
+            Error::Build(e) if e.is_build_failure() => Exit::BuildFailed,
+            Error::Message { exit, .. } => *exit,
+            _ => Exit::Failure,
+        }
+    }
+
+    /// The error as the CLI prints it: `error: …` and, when known, `help: …`.
+    pub fn render(&self) -> String {
+        let mut out = format!("error: {self}");
+        if let Some(help) = self.help() {
+            out.push_str("\nhelp: ");
+            out.push_str(&help);
+        }
+        out
+    }
+}
+
+/// Result of a dockwright action.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
