@@ -1,0 +1,359 @@
+//! The work of post-checkout, post-merge and post-rewrite: for each service whose fingerprint
+//! at the new HEAD has no image, say which inputs changed and the command to run (or, with
+//! `on_stale = "build"`, start a background build); say nothing when every image is fresh.
+//!
+//! The fingerprint is read from HEAD's commit (git objects), not from the working tree: during
+//! a rebase the working tree can be anywhere, and uncommitted edits are not what was checked out.
+//! After `git merge --squash` HEAD has not moved, so the working tree is read instead.
+//!
+//! When every fingerprint was confirmed fresh lately ([`super::seen`]), no engine call is made:
+//! that is the common checkout, and an engine call costs more than all the rest.
+//!
+//! Nothing here fails git: every problem is one line on stderr. Each engine call is bounded by
+//! [`ENGINE_TIMEOUT`] (or `DOCKWRIGHT_ENGINE_TIMEOUT`), and all of them together by
+//! [`OVERALL`] times that, so a hung or absent engine costs a fraction of a second and one line.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::background::{self, Started};
+use super::quiet;
+use super::seen::Seen;
+use super::Hook;
+use crate::config::OnStale;
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::inputs::{Change, InputsError};
+use crate::project::Project;
+use crate::status::{self, ServiceStatus, State};
+use crate::term::{paint, Style};
+use crate::tree::Tree;
+
+/// The bound of each engine call a hook makes (`DOCKWRIGHT_ENGINE_TIMEOUT` overrides it).
+pub const ENGINE_TIMEOUT: Duration = Duration::from_millis(400);
+/// All engine calls of one hook run take at most this many times [`ENGINE_TIMEOUT`].
+pub const OVERALL: u32 = 2;
+/// Changed inputs named on a service's line; more are counted.
+const NAMED_CHANGES: usize = 4;
+
+/// What git told the hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// post-checkout of a branch or commit (not a file checkout).
+    Checkout {
+        /// The previous HEAD (all zeros after clone and `git worktree add`).
+        old: String,
+        /// The new HEAD.
+        new: String,
+    },
+    /// post-merge.
+    Merge {
+        /// `git merge --squash`: HEAD did not move.
+        squash: bool,
+    },
+    /// post-rewrite after `amend` or `rebase`.
+    Rewrite,
+}
+
+impl Event {
+    /// The event that git's arguments describe, or None when the hook has nothing to do
+    /// (a file checkout, or a checkout that did not move HEAD such as `git checkout -b`).
+    pub fn parse(hook: Hook, args: &[String]) -> Option<Event> {
+        match hook {
+            Hook::PostCheckout => {
+                let [old, new, flag] = args else { return None };
+                // Flag 0: `git checkout -- file`; HEAD did not move.
+                (flag == "1" && old != new).then(|| Event::Checkout {
+                    old: old.clone(),
+                    new: new.clone(),
+                })
+            }
+            Hook::PostMerge => Some(Event::Merge {
+                squash: args.first().is_some_and(|a| a == "1"),
+            }),
+            Hook::PostRewrite => Some(Event::Rewrite),
+            Hook::PrePush => None,
+        }
+    }
+}
+
+/// Runs a post-* hook in the current directory and prints what it found on stderr.
+pub fn run(hook: Hook, args: &[String]) {
+    if hook == Hook::PostRewrite {
+        // The `old new` lines are not needed (HEAD is what matters), but git writes them, and a
+        // hook that exits without reading could leave git a broken pipe.
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+    }
+    let Some(event) = Event::parse(hook, args) else {
+        return;
+    };
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    for line in check(&cwd, &event, crate::term::stderr_colour()) {
+        eprintln!("{line}");
+    }
+}
+
+/// The lines a hook prints for `event` in the repository at `dir`; none when all is fresh.
+pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
+    let say =
+        |what: &str, e: &Error| vec![format!("dockwright: {what}: {}", one_line(&e.to_string()))];
+    let project = match Project::discover(dir) {
+        Ok(project) => project,
+        Err(e) => return say("runtime images not checked", &e),
+    };
+    if matches!(event, Event::Checkout { .. }) && rebasing(project.repo.git_dir()) {
+        // The rebase checks out its base first; post-rewrite speaks when it is done.
+        return Vec::new();
+    }
+    let tree = match event {
+        Event::Merge { squash: true } => project.worktree(),
+        _ => {
+            let Some(head) = project.repo.head() else {
+                return Vec::new();
+            };
+            match Tree::commit(project.repo.git(), head) {
+                Ok(tree) => tree,
+                Err(e) => {
+                    return say(
+                        "runtime images not checked",
+                        &Error::from(crate::repo::RepoError::from(e)),
+                    )
+                }
+            }
+        }
+    };
+    let configured = tree
+        .entry(crate::config::FILE_NAME)
+        .ok()
+        .flatten()
+        .is_some();
+    let config = match project.config_in(&tree) {
+        Ok(config) => config,
+        Err(e) => return say("runtime images not checked", &e),
+    };
+    let mut lines = Vec::new();
+    let mut analyses = Vec::new();
+    for service in &config.services {
+        match project.analyze(service, &tree) {
+            Ok(analysis) => analyses.push(analysis),
+            // No dockwright.toml and no Dockerfile.runtime: this commit does not use dockwright.
+            Err(Error::Inputs(e))
+                if !configured && matches!(*e, InputsError::MissingDockerfile { .. }) =>
+            {
+                quiet::record(&project, &config, &[], &tree);
+                return Vec::new();
+            }
+            Err(e) => lines.extend(say(&format!("`{}` not checked", service.name), &e)),
+        }
+    }
+    if analyses.is_empty() {
+        return lines;
+    }
+    let bound = crate::cli::engine_timeout(ENGINE_TIMEOUT);
+    let engine = match Engine::from_env(bound) {
+        Ok(engine) => engine,
+        Err(e) => {
+            lines.extend(say("runtime images not checked", &Error::from(e)));
+            return lines;
+        }
+    };
+    // Without an error to repeat, an all-fresh result lets the shim stay quiet next time.
+    let all = lines.is_empty().then(|| analyses.clone());
+    let quiet_if_fresh = |stale: bool| match (&all, stale) {
+        (Some(all), false) => quiet::record(&project, &config, all, &tree),
+        _ => quiet::forget(&project),
+    };
+    // A checkout that changed inputs back to ones built before ends here, without an engine call.
+    let mut seen = Seen::load(project.repo.common_dir(), &engine.endpoint().host);
+    analyses.retain(|a| !seen.fresh(&a.fingerprint));
+    if analyses.is_empty() {
+        quiet_if_fresh(false);
+        return lines;
+    }
+    let statuses = match statuses(&project, &analyses, &engine, bound) {
+        Ok(statuses) => statuses,
+        Err(e) => {
+            quiet_if_fresh(true);
+            lines.extend(say("runtime images not checked", &e));
+            return lines;
+        }
+    };
+    seen.record(
+        statuses
+            .iter()
+            .filter(|s| s.state == State::Fresh)
+            .map(|s| s.fingerprint.as_str()),
+    );
+    let stale: Vec<&ServiceStatus> = statuses
+        .iter()
+        .filter(|s| s.state != State::Fresh)
+        .collect();
+    quiet_if_fresh(!stale.is_empty());
+    if stale.is_empty() {
+        return lines;
+    }
+    lines.extend(stale.iter().map(|s| describe(s, colour)));
+    let names: Vec<&str> = stale.iter().map(|s| s.service.as_str()).collect();
+    let command = paint(
+        colour,
+        Style::Bold,
+        &format!("dockwright build {}", names.join(" ")),
+    );
+    match config.on_stale {
+        OnStale::Warn => lines.push(format!("dockwright: run `{command}`")),
+        OnStale::Build => lines.push(match background::start(&project) {
+            Ok(Started::Started { log }) => {
+                format!(
+                    "dockwright: building in the background; log: {}",
+                    shown(&log, project.repo.root())
+                )
+            }
+            Ok(Started::Queued { log }) => format!(
+                "dockwright: a background build is running and will build again; log: {}",
+                shown(&log, project.repo.root())
+            ),
+            Err(e) => format!("dockwright: {}; run `{command}`", one_line(&e.to_string())),
+        }),
+    }
+    lines
+}
+
+/// The status of every analysed service, all engine calls together bounded.
+fn statuses(
+    project: &Project,
+    analyses: &[crate::project::Analysis],
+    engine: &Engine,
+    bound: Duration,
+) -> Result<Vec<ServiceStatus>, Error> {
+    let runtime = crate::cli::runtime()?;
+    runtime.block_on(async {
+        let all = async {
+            let mut out = Vec::new();
+            for analysis in analyses {
+                out.push(status::of(project, analysis, engine).await?);
+            }
+            Ok::<_, Error>(out)
+        };
+        match tokio::time::timeout(bound * OVERALL, all).await {
+            Ok(result) => result,
+            Err(_) => Err(engine
+                .unavailable(format!(
+                    "no answer within {:.1}s",
+                    (bound * OVERALL).as_secs_f64()
+                ))
+                .into()),
+        }
+    })
+}
+
+/// One service's line.
+fn describe(s: &ServiceStatus, colour: bool) -> String {
+    let name = paint(colour, Style::Bold, &s.service);
+    match s.state {
+        State::Missing => format!("dockwright: `{name}` has no runtime image yet"),
+        State::Stale if s.changed.is_empty() => {
+            format!(
+                "dockwright: the runtime image of `{name}` is stale: its build settings changed"
+            )
+        }
+        _ => format!(
+            "dockwright: the runtime image of `{name}` is stale: {}",
+            paint(colour, Style::Yellow, &changes(&s.changed))
+        ),
+    }
+}
+
+/// `requirements.txt changed, constraints.txt added and 3 more`.
+pub fn changes(changed: &[Change]) -> String {
+    let mut text: Vec<String> = changed
+        .iter()
+        .take(NAMED_CHANGES)
+        .map(|c| format!("{} {}", c.path, c.change))
+        .collect();
+    if changed.len() > NAMED_CHANGES {
+        let more = changed.len() - NAMED_CHANGES;
+        let last = text.pop().unwrap_or_default();
+        text.push(format!(
+            "{last} and {more} more (`dockwright status` lists them)"
+        ));
+    }
+    text.join(", ")
+}
+
+/// Whether a rebase is under way in this worktree.
+fn rebasing(git_dir: &Path) -> bool {
+    git_dir.join("rebase-merge").exists() || git_dir.join("rebase-apply").exists()
+}
+
+/// A path relative to the working tree root when it is inside it.
+fn shown(path: &Path, root: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn file_checkouts_and_unmoved_heads_are_ignored() {
+        let zero = "0".repeat(40);
+        assert_eq!(
+            Event::parse(Hook::PostCheckout, &args(&["a", "b", "0"])),
+            None
+        );
+        assert_eq!(
+            Event::parse(Hook::PostCheckout, &args(&["a", "a", "1"])),
+            None
+        );
+        assert_eq!(Event::parse(Hook::PostCheckout, &args(&["a"])), None);
+        assert_eq!(
+            Event::parse(Hook::PostCheckout, &args(&[&zero, "b", "1"])),
+            Some(Event::Checkout {
+                old: zero.clone(),
+                new: "b".into()
+            })
+        );
+        assert_eq!(
+            Event::parse(Hook::PostMerge, &args(&["1"])),
+            Some(Event::Merge { squash: true })
+        );
+        assert_eq!(
+            Event::parse(Hook::PostMerge, &args(&["0"])),
+            Some(Event::Merge { squash: false })
+        );
+        assert_eq!(
+            Event::parse(Hook::PostRewrite, &args(&["amend"])),
+            Some(Event::Rewrite)
+        );
+    }
+
+    #[test]
+    fn changes_name_a_few_and_count_the_rest() {
+        let c = |p: &str, change: &'static str| Change {
+            path: p.into(),
+            change,
+        };
+        assert_eq!(
+            changes(&[c("requirements.txt", "changed")]),
+            "requirements.txt changed"
+        );
+        let many: Vec<Change> = (0..6).map(|i| c(&format!("f{i}"), "added")).collect();
+        assert_eq!(
+            changes(&many),
+            "f0 added, f1 added, f2 added, f3 added and 2 more (`dockwright status` lists them)"
+        );
+    }
+}
