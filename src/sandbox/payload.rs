@@ -1,0 +1,220 @@
+//! What goes into a test container: the tracked files of a commit (or, with `--worktree`, the
+//! tracked and untracked-but-not-ignored files on disk) below the service's context, filtered by
+//! its `.dockerignore`, with their modes, owned by the container's user. Nothing else of the
+//! host: no ignored file (`.env`), nothing outside the repository.
+
+use crate::config::ServiceConfig;
+use crate::dockerignore::DockerIgnore;
+use crate::error::{Error, Result};
+use crate::inputs::{escapes, join, read_ignore, InputsError};
+use crate::project::Project;
+use crate::tree::{Entry, Tree};
+
+/// The first line of a Git LFS pointer file.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// A tar of the source, ready to upload into the container's workdir.
+pub struct Payload {
+    /// The archive.
+    pub tar: Vec<u8>,
+    /// Files (and links) in it.
+    pub files: usize,
+    /// Bytes of content in it.
+    pub bytes: u64,
+    /// What was left out or may surprise: submodules, LFS pointers.
+    pub warnings: Vec<String>,
+}
+
+/// Packs the source of `service` from `tree`. `listed` is the list of repository paths to take
+/// (for the working tree: what git tracks plus untracked files it does not ignore); None walks
+/// the commit's tree.
+pub fn pack(
+    tree: &Tree<'_>,
+    service: &ServiceConfig,
+    listed: Option<&[String]>,
+    owner: (u64, u64),
+) -> Result<Payload> {
+    let ignore = read_ignore(tree, service)?;
+    let mut packer = Packer {
+        tree,
+        ctx: &service.context,
+        ignore: &ignore,
+        owner,
+        builder: tar::Builder::new(Vec::new()),
+        files: 0,
+        bytes: 0,
+        warnings: Vec::new(),
+        lfs: Vec::new(),
+        dirs: std::collections::BTreeSet::new(),
+    };
+    packer.dir_entry("")?;
+    match listed {
+        Some(paths) => {
+            for path in paths {
+                let Some(rel) = within(&service.context, path) else { continue };
+                if ignore.is_excluded(rel) {
+                    continue;
+                }
+                match tree.entry(path).map_err(|e| read_error(path, e))? {
+                    // Deleted in the working tree but still in the index.
+                    None | Some(Entry::Dir) => {}
+                    Some(entry) => {
+                        if let Some((parent, _)) = rel.rsplit_once('/') {
+                            packer.parents(parent)?;
+                        }
+                        packer.add(rel, entry)?;
+                    }
+                }
+            }
+        }
+        None => packer.walk("")?,
+    }
+    if !packer.lfs.is_empty() {
+        packer.warnings.push(format!(
+            "{} file(s) are Git LFS pointers, not their content (first: `{}`); run `git lfs pull` and use `--worktree`, or make the tests not need them",
+            packer.lfs.len(),
+            packer.lfs[0]
+        ));
+    }
+    let Packer { builder, files, bytes, warnings, .. } = packer;
+    let tar = builder.into_inner().map_err(|e| Error::io("pack", "the test payload", e))?;
+    Ok(Payload { tar, files, bytes, warnings })
+}
+
+fn within<'a>(context: &str, path: &'a str) -> Option<&'a str> {
+    if context.is_empty() {
+        return Some(path);
+    }
+    path.strip_prefix(context)?.strip_prefix('/')
+}
+
+fn read_error(path: &str, e: std::io::Error) -> Error {
+    InputsError::Read { path: path.to_string(), message: e.to_string() }.into()
+}
+
+struct Packer<'a, 't> {
+    tree: &'a Tree<'t>,
+    ctx: &'a str,
+    ignore: &'a DockerIgnore,
+    owner: (u64, u64),
+    builder: tar::Builder<Vec<u8>>,
+    files: usize,
+    bytes: u64,
+    warnings: Vec<String>,
+    lfs: Vec<String>,
+    dirs: std::collections::BTreeSet<String>,
+}
+
+impl Packer<'_, '_> {
+    fn header(&self, kind: tar::EntryType, mode: u32, size: u64) -> tar::Header {
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(kind);
+        header.set_mode(mode);
+        header.set_size(size);
+        header.set_uid(self.owner.0);
+        header.set_gid(self.owner.1);
+        header.set_mtime(0);
+        header
+    }
+
+    fn dir_entry(&mut self, rel: &str) -> Result<()> {
+        if !self.dirs.insert(rel.to_string()) {
+            return Ok(());
+        }
+        let mut header = self.header(tar::EntryType::Directory, 0o755, 0);
+        let name = if rel.is_empty() { "./".to_string() } else { format!("{rel}/") };
+        self.builder
+            .append_data(&mut header, name, std::io::empty())
+            .map_err(|e| Error::io("pack", rel, e))
+    }
+
+    fn parents(&mut self, dir: &str) -> Result<()> {
+        let mut so_far = String::new();
+        for part in dir.split('/') {
+            so_far = join(&so_far, part);
+            self.dir_entry(&so_far.clone())?;
+        }
+        Ok(())
+    }
+
+    fn walk(&mut self, dir: &str) -> Result<()> {
+        let full = join(self.ctx, dir);
+        let entries = self.tree.list(&full).map_err(|e| read_error(&full, e))?;
+        for (name, entry) in entries {
+            let rel = join(dir, &name);
+            if self.ignore.is_excluded(&rel) && !(entry == Entry::Dir && self.ignore.must_descend(&rel)) {
+                continue;
+            }
+            if entry == Entry::Dir {
+                if !self.ignore.is_excluded(&rel) {
+                    self.dir_entry(&rel)?;
+                }
+                self.walk(&rel)?;
+            } else if !self.ignore.is_excluded(&rel) {
+                if let Some((parent, _)) = rel.rsplit_once('/') {
+                    self.parents(parent)?;
+                }
+                self.add(&rel, entry)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, rel: &str, entry: Entry) -> Result<()> {
+        let full = join(self.ctx, rel);
+        match entry {
+            Entry::File { executable } => {
+                let data = self.tree.read(&full).map_err(|e| read_error(&full, e))?;
+                if data.starts_with(LFS_POINTER) {
+                    self.lfs.push(full.clone());
+                }
+                let mut header =
+                    self.header(tar::EntryType::Regular, if executable { 0o755 } else { 0o644 }, data.len() as u64);
+                self.builder
+                    .append_data(&mut header, rel, data.as_slice())
+                    .map_err(|e| Error::io("pack", &full, e))?;
+                self.files += 1;
+                self.bytes += data.len() as u64;
+            }
+            Entry::Symlink { target } => {
+                if escapes(&full, &target) {
+                    return Err(InputsError::SymlinkEscapes { path: full, target }.into());
+                }
+                let mut header = self.header(tar::EntryType::Symlink, 0o777, 0);
+                self.builder
+                    .append_link(&mut header, rel, &target)
+                    .map_err(|e| Error::io("pack", &full, e))?;
+                self.files += 1;
+            }
+            Entry::Submodule => self.warnings.push(format!(
+                "submodule `{full}` is not included: a test run ships the commit's own files only"
+            )),
+            Entry::Dir => self.dir_entry(rel)?,
+        }
+        Ok(())
+    }
+}
+
+/// The repository paths of the working tree that `--worktree` ships: what git tracks plus
+/// untracked files that git does not ignore (so `.env` in `.gitignore` never goes in).
+pub fn worktree_files(project: &Project) -> Result<Vec<String>> {
+    let out = crate::repo::git_command(project.repo.root())
+        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .output()
+        .map_err(|e| Error::io("run", "git ls-files", e))?;
+    if !out.status.success() {
+        return Err(Error::msg(
+            format!("`git ls-files` failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+            "check that `git status` works in this repository",
+        ));
+    }
+    let mut paths: Vec<String> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}

@@ -1,0 +1,208 @@
+//! Issue 4: clean test runs prove their guarantees against the real engine: the exit code passes
+//! through, the container is hardened, nothing of the host gets in, and nothing is left behind.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{bin, leftovers, TestRepo, BUSYBOX};
+
+/// A repository with a busybox runtime image and a test command from dockwright.toml.
+fn repo_with_test(test: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.busybox_service()
+        .write("dockwright.toml", format!("[services.app]\ntest = {test:?}\n"))
+        .write(".gitignore", ".env\n")
+        .write("tests/check.sh", "#!/bin/sh\necho checking\n");
+    repo.commit_all("init");
+    repo
+}
+
+fn containers(project: &str) -> Vec<String> {
+    let label = format!("label=dev.dockwright.project={project}");
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", &label]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string).collect()
+}
+
+fn spawn(repo: &TestRepo, args: &[&str]) -> Child {
+    repo.command(bin("dockwright")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+fn wait_for_container(repo: &TestRepo) {
+    let started = Instant::now();
+    while containers(&repo.project).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no test container appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Let it start running the command.
+    std::thread::sleep(Duration::from_millis(700));
+}
+
+#[test]
+fn passing_and_failing_suites_pass_their_exit_code_through() {
+    let repo = repo_with_test("echo suite-ran; exit 0");
+    let run = repo.dockwright(&["test"]).ok();
+    assert!(run.stdout.contains("suite-ran"), "{}", run.stdout);
+    assert!(run.stderr.contains("passed"), "{}", run.stderr);
+
+    let run = repo.dockwright(&["test", "--", "sh", "-c", "echo failing >&2; exit 3"]).code(3);
+    assert!(run.stderr.contains("failing"), "{}", run.stderr);
+    assert!(run.stderr.contains("failed (exit 3)"), "{}", run.stderr);
+    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
+
+    let json = repo.dockwright(&["test", "--format", "json"]).ok().json();
+    assert_eq!(json[0]["service"], "app");
+    assert_eq!(json[0]["exit_code"], 0);
+    assert_eq!(json[0]["passed"], true);
+    assert_eq!(json[0]["commit"].as_str().unwrap().len(), 40);
+}
+
+#[test]
+fn the_container_is_hardened() {
+    let repo = repo_with_test("true");
+    let script = r#"
+set -u
+echo "uid=$(id -u)"
+grep CapEff /proc/self/status
+echo "net=$(ls /sys/class/net | tr '\n' ' ')"
+if wget -q -T 2 -O /dev/null http://example.invalid/ 2>/dev/null; then echo net-open; else echo net-closed; fi
+if touch /etc/evil 2>/dev/null; then echo root-writable; else echo root-readonly; fi
+touch /tmp/ok && echo tmp-writable
+touch ./ok && echo workdir-writable
+"#;
+    let run = repo.dockwright(&["test", "--verbose", "--", "sh", "-c", script]).ok();
+    let out = &run.stdout;
+    assert!(out.contains("uid=1000"), "{out}");
+    assert!(out.contains("CapEff:\t0000000000000000"), "{out}");
+    assert!(out.contains("net=lo "), "{out}");
+    assert!(out.contains("net-closed"), "{out}");
+    assert!(out.contains("root-readonly"), "{out}");
+    assert!(out.contains("tmp-writable") && out.contains("workdir-writable"), "{out}");
+    assert!(run.stderr.contains("network: none"), "{}", run.stderr);
+    assert!(run.stderr.contains("no-new-privileges: true"), "{}", run.stderr);
+}
+
+#[test]
+fn relaxed_defaults_are_named_in_verbose_output() {
+    let repo = TestRepo::new();
+    repo.busybox_service()
+        .write("dockwright.toml", "[services.app]\ntest = \"id -u\"\n[services.app.sandbox]\nread_only = false\nuser = \"0:0\"\n")
+        .commit_all("init");
+    let run = repo.dockwright(&["test", "--verbose"]).ok();
+    assert!(run.stdout.trim() == "0", "{}", run.stdout);
+    assert!(run.stderr.contains("relaxed in dockwright.toml: read_only = false, user = \"0:0\""), "{}", run.stderr);
+}
+
+#[test]
+fn only_tracked_files_of_the_commit_get_in() {
+    let repo = repo_with_test("true");
+    repo.write(".env", "SECRET=1\n").write("untracked.txt", "u\n").write("app.py", "print('edited, not committed')\n");
+    let script = "test ! -e .env && echo no-env; test -e untracked.txt && echo has-untracked; cat app.py; ls -l tests/check.sh";
+    let run = repo.dockwright(&["test", "--", "sh", "-c", script]).ok();
+    assert!(run.stdout.contains("no-env"), "{}", run.stdout);
+    assert!(!run.stdout.contains("has-untracked"), "{}", run.stdout);
+    assert!(run.stdout.contains("print('hello')"), "{}", run.stdout);
+    // Modes kept, owned by the container's user.
+    assert!(run.stdout.contains("-rw-r--r--") && run.stdout.contains("app"), "{}", run.stdout);
+
+    // --worktree: tracked plus untracked-but-not-ignored, still never `.env`.
+    let run = repo.dockwright(&["test", "--worktree", "--", "sh", "-c", script]).ok();
+    assert!(run.stdout.contains("no-env") && run.stdout.contains("has-untracked"), "{}", run.stdout);
+    assert!(run.stdout.contains("edited, not committed"), "{}", run.stdout);
+}
+
+#[test]
+fn a_dependency_change_is_tested_with_an_image_built_for_it() {
+    let repo = repo_with_test("cat /deps/installed");
+    let first = repo.dockwright(&["test"]).ok();
+    assert!(first.stdout.contains("flask==3.0.0"), "{}", first.stdout);
+    repo.write("requirements.txt", "flask==3.0.0\nrequests==2.32.0\n").commit_all("add requests");
+    let second = repo.dockwright(&["test"]).ok();
+    assert!(second.stdout.contains("requests==2.32.0"), "{}", second.stdout);
+    assert!(second.stderr.contains("built runtime image"), "{}", second.stderr);
+    // The older commit is still tested with its own image.
+    let old = repo.dockwright(&["test", "HEAD~1"]).ok();
+    assert!(!old.stdout.contains("requests"), "{}", old.stdout);
+}
+
+#[test]
+fn a_symlink_escaping_the_repository_is_refused() {
+    let repo = repo_with_test("true");
+    std::os::unix::fs::symlink("/etc/passwd", repo.path().join("passwd-link")).unwrap();
+    repo.commit_all("link");
+    let run = repo.dockwright(&["test"]).code(1);
+    assert!(run.stderr.contains("`passwd-link` is a symlink to `/etc/passwd`"), "{}", run.stderr);
+    assert!(containers(&repo.project).is_empty());
+}
+
+#[test]
+fn sigint_sigterm_and_timeout_leave_nothing_behind() {
+    let repo = repo_with_test("sleep 60");
+    for signal in ["-INT", "-TERM"] {
+        let child = spawn(&repo, &["test"]);
+        wait_for_container(&repo);
+        Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(130), "{signal}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(leftovers(&repo.project).is_empty(), "{signal} left {:?}", leftovers(&repo.project));
+    }
+    let run = repo.dockwright(&["test", "--timeout", "2s"]).code(124);
+    assert!(run.stderr.contains("did not finish within 2s"), "{}", run.stderr);
+    assert!(leftovers(&repo.project).is_empty(), "timeout left {:?}", leftovers(&repo.project));
+}
+
+#[test]
+fn gc_cleans_up_after_a_crash() {
+    let repo = repo_with_test("sleep 60");
+    let mut child = spawn(&repo, &["test"]);
+    wait_for_container(&repo);
+    child.kill().unwrap(); // SIGKILL: no cleanup can run.
+    child.wait().unwrap();
+    assert_eq!(containers(&repo.project).len(), 1);
+    let json = repo.dockwright(&["gc", "--format", "json"]).ok().json();
+    assert_eq!(json[0]["action"], "removed", "{json}");
+    assert_eq!(json[0]["service"], "app");
+    assert!(leftovers(&repo.project).is_empty(), "{:?}", leftovers(&repo.project));
+}
+
+#[test]
+fn keep_leaves_the_container_and_says_how_to_enter_it() {
+    let repo = repo_with_test("true");
+    let run = repo.dockwright(&["test", "--keep"]).ok();
+    assert!(run.stderr.contains("kept container"), "{}", run.stderr);
+    assert_eq!(containers(&repo.project).len(), 1);
+    let json = repo.dockwright(&["gc", "--format", "json"]).ok().json();
+    assert_eq!(json[0]["action"], "kept");
+    repo.dockwright(&["gc", "--all"]).ok();
+    assert!(containers(&repo.project).is_empty());
+}
+
+#[test]
+fn the_test_command_comes_from_the_stack_or_an_error_says_how_to_set_it() {
+    let repo = TestRepo::new();
+    repo.write("Dockerfile.runtime", format!("FROM {BUSYBOX}\n")).write("README", "x").commit_all("init");
+    crate::support::busybox();
+    let run = repo.dockwright(&["test"]).code(1);
+    assert!(run.stderr.contains("has no test command"), "{}", run.stderr);
+    assert!(run.stderr.contains("test = \"make test\""), "{}", run.stderr);
+
+    // requirements.txt means pytest, which the busybox image does not have: the error is the
+    // container's own (127), passed through.
+    repo.write("requirements.txt", "").commit_all("python");
+    let run = repo.dockwright(&["test", "--verbose"]).code(127);
+    assert!(run.stderr.contains("command `pytest` (from `requirements.txt`)"), "{}", run.stderr);
+}
+
+#[test]
+fn target_builds_a_stage_with_the_code_baked_in() {
+    let repo = TestRepo::new();
+    repo.busybox_service()
+        .write(
+            "Dockerfile",
+            format!("FROM {BUSYBOX} AS base\nWORKDIR /app\nFROM base AS ci\nCOPY . /app/\nUSER 1000:1000\n"),
+        )
+        .write(".dockerignore", ".git\n")
+        .commit_all("init");
+    let run = repo.dockwright(&["test", "--target", "ci", "--", "sh", "-c", "cat app.py && touch new"]).ok();
+    assert!(run.stdout.contains("print('hello')"), "{}", run.stdout);
+    assert!(run.stderr.contains("stage `ci`"), "{}", run.stderr);
+}
