@@ -1,0 +1,87 @@
+//! `dockwright check`: the runtime-container mistakes of a project, each with its file, line and
+//! fix. Rules look at the files as they are (no engine, no git needed): the runtime Dockerfile of
+//! every service, the multi-stage `Dockerfile`, `.dockerignore`, and the compose files.
+
+mod compose;
+mod dockerfile;
+mod ignore;
+mod yaml;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Result;
+
+/// One mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// A stable name for the rule, such as `source-in-runtime-image`.
+    pub rule: &'static str,
+    /// The file, relative to the project root.
+    pub file: String,
+    /// 1-based line; 0 when the mistake is a file that is missing.
+    pub line: usize,
+    /// What is wrong, quoting the offending text.
+    pub message: String,
+    /// How to fix it.
+    pub fix: String,
+}
+
+/// Every rule, for `--help` and the README: (name, what it finds).
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "no-runtime-dockerfile",
+        "a service's runtime Dockerfile does not exist",
+    ),
+    (
+        "source-in-runtime-image",
+        "the runtime image copies source (`COPY . .`) instead of only the dependency manifests",
+    ),
+    (
+        "whole-project-mounted",
+        "compose bind-mounts the whole project read-write (`.:/app`)",
+    ),
+    (
+        "node-modules-not-isolated",
+        "compose mounts a Node project without an anonymous volume over `node_modules`",
+    ),
+    ("git-not-ignored", "`.dockerignore` does not exclude `.git`"),
+    ("env-not-ignored", "`.dockerignore` does not exclude `.env`"),
+    ("root-user", "an image runs as root"),
+    ("unpinned-base", "a base image without a tag, or `latest`"),
+    (
+        "development-in-production",
+        "a production stage or compose file built from the development target",
+    ),
+    (
+        "manifest-not-in-inputs",
+        "a dependency manifest that the runtime image does not copy",
+    ),
+    (
+        "manifest-ignored",
+        "a dependency manifest that `.dockerignore` hides from the build",
+    ),
+];
+
+/// Checks the project at `root` (the repository root, where `dockwright.toml` is).
+pub fn check(root: &Path) -> Result<Vec<Finding>> {
+    let config = Config::load(root)?;
+    let mut findings = Vec::new();
+    for service in &config.services {
+        findings.extend(dockerfile::runtime(root, service)?);
+        findings.extend(ignore::check(root, service)?);
+    }
+    // The multi-stage Dockerfile that `init` writes beside the runtime one, when it is not
+    // itself a service's runtime Dockerfile (then it was checked above).
+    if root.join("Dockerfile").is_file()
+        && !config.services.iter().any(|s| s.dockerfile == "Dockerfile")
+    {
+        findings.extend(dockerfile::production(root, "Dockerfile")?);
+    }
+    findings.extend(compose::check(root)?);
+    findings.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
+    findings.dedup();
+    Ok(findings)
+}

@@ -1,0 +1,202 @@
+//! `dockwright init`: detect the project's stack, render its templates, and write the files that
+//! do not exist yet. A file that exists is never overwritten: it is reported as kept, compared
+//! under `--dry-run`, and replaced only with `--force`, after a backup.
+
+pub mod detect;
+pub mod diff;
+pub mod render;
+pub mod stack;
+pub mod templates;
+pub mod vars;
+pub mod versions;
+mod write;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use stack::{Stack, STACKS};
+pub use write::BACKUP_SUFFIX;
+
+use crate::error::{Error, Result};
+
+/// The file the recipes go to when the project already has a justfile.
+pub const JUST_MODULE: &str = "dockwright.just";
+/// The names just looks for, in its order.
+pub const JUSTFILES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
+
+/// What `init` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--stack`: a stack id or a language; detected when `None`.
+    pub stack: Option<String>,
+    /// `--var k=v`, over the detected values.
+    pub vars: BTreeMap<String, String>,
+    /// `--dry-run`: write nothing, say what would happen, diff what differs.
+    pub dry_run: bool,
+    /// `--force`: replace files that differ, keeping each old one as a backup.
+    pub force: bool,
+    /// A directory of user templates that override the embedded ones.
+    pub templates: Option<PathBuf>,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// It did not exist and was written.
+    Created,
+    /// It exists with exactly the rendered content.
+    Unchanged,
+    /// It exists with other content and was left alone.
+    Skipped,
+    /// It existed with other content; it was moved to the backup and the new one written.
+    Replaced,
+    /// `--dry-run`: it does not exist and would be written.
+    WouldCreate,
+    /// `--dry-run`: it exists with other content and would be left alone (see the diff).
+    WouldSkip,
+    /// `--dry-run --force`: it exists with other content and would be replaced after a backup.
+    WouldReplace,
+}
+
+impl Action {
+    /// The word printed before the path.
+    pub fn word(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Unchanged => "unchanged",
+            Action::Skipped => "skipped",
+            Action::Replaced => "replaced",
+            Action::WouldCreate => "would create",
+            Action::WouldSkip => "would skip",
+            Action::WouldReplace => "would replace",
+        }
+    }
+}
+
+/// One file of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// Relative to the project directory.
+    pub path: String,
+    /// What happened.
+    pub action: Action,
+    /// Where the old content is (or would be) kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+    /// The unified diff from the existing file to the rendered one, for files that differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+}
+
+/// What `init` did, for people and for programs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The project directory.
+    pub dir: PathBuf,
+    /// The stack id.
+    pub stack: &'static str,
+    /// Why this stack.
+    pub reason: String,
+    /// The runtime version used.
+    pub version: String,
+    /// Where the version came from (a file name, or `default`).
+    pub version_source: String,
+    /// The dependency manifests the runtime image copies.
+    pub manifests: Vec<String>,
+    /// One entry per file, in a fixed order.
+    pub files: Vec<FileReport>,
+    /// The line to add to the existing justfile, when the recipes went to `dockwright.just`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_line: Option<String>,
+    /// Things the user should know (a manifest the image copies does not exist yet).
+    pub warnings: Vec<String>,
+    /// Whether nothing was written.
+    pub dry_run: bool,
+}
+
+/// The rendered files of `stack` for the project in `dir`: (file name, content), in [`templates::FILES`] order.
+pub fn render_all(
+    stack: &Stack,
+    vars: &BTreeMap<String, String>,
+    user_templates: Option<&Path>,
+) -> Result<Vec<(String, String)>> {
+    templates::FILES
+        .iter()
+        .map(|file| {
+            let template = templates::find(stack, file, user_templates)?;
+            Ok((
+                file.to_string(),
+                render::render(&template.name, &template.text, vars)?,
+            ))
+        })
+        .collect()
+}
+
+/// Runs `init` in `dir`.
+pub fn init(dir: &Path, options: &Options) -> Result<Report> {
+    if !dir.is_dir() {
+        return Err(Error::msg(
+            format!("`{}` is not a directory", dir.display()),
+            "give the project's directory: `dockwright init DIR`",
+        ));
+    }
+    let detection = detect::detect(dir, options.stack.as_deref())?;
+    let stack = detection.stack;
+    let version = match options.vars.get("version") {
+        Some(v) => versions::Version {
+            value: v.clone(),
+            source: "--var".into(),
+        },
+        None => versions::read(dir, stack),
+    };
+    let vars = vars::compute(dir, stack, &version, &options.vars)?;
+    let rendered = render_all(stack, &vars, options.templates.as_deref())?;
+    let manifests = vars::manifests(dir, stack);
+    let warnings = manifests
+        .iter()
+        .filter(|m| !m.contains('*') && !dir.join(m).is_file())
+        .map(|m| format!("`{m}` does not exist yet; the runtime image copies it, so create it before `dockwright build`"))
+        .collect();
+
+    let mut files = Vec::new();
+    let mut import_line = None;
+    for (file, content) in rendered {
+        let mut target = file.clone();
+        if file == "justfile" {
+            // A justfile of the user's is never touched: the recipes go beside it, to be imported.
+            if let Some(existing) = JUSTFILES.iter().find(|j| dir.join(j).is_file()) {
+                let text = std::fs::read_to_string(dir.join(existing)).unwrap_or_default();
+                if text != content {
+                    target = JUST_MODULE.to_string();
+                    if !text.contains(JUST_MODULE) {
+                        import_line = Some(format!("import '{JUST_MODULE}'"));
+                    }
+                } else {
+                    target = existing.to_string();
+                }
+            }
+        }
+        files.push(write::place(
+            dir,
+            &target,
+            &content,
+            options.dry_run,
+            options.force,
+        )?);
+    }
+    Ok(Report {
+        dir: dir.to_path_buf(),
+        stack: stack.id,
+        reason: detection.reason,
+        version: version.value,
+        version_source: version.source,
+        manifests,
+        files,
+        import_line,
+        warnings,
+        dry_run: options.dry_run,
+    })
+}

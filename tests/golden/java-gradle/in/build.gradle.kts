@@ -1,0 +1,2 @@
+plugins { id("application") }
+java { toolchain { languageVersion = JavaLanguageVersion.of(21) } }

@@ -1,0 +1,110 @@
+//! `dockwright check`: each mistake found with file and line; the suggested fixes accepted.
+
+use std::collections::BTreeSet;
+
+use super::sample;
+use crate::support::TestRepo;
+
+/// Each mistake of the issue, seeded once, found with its file and line.
+#[test]
+fn check_finds_each_mistake_in_a_seeded_bad_project() {
+    let repo = TestRepo::new();
+    repo.write("package.json", "{\"name\": \"web\"}\n")
+        .write("package-lock.json", "{}\n")
+        .write("src/index.js", "console.log(1)\n")
+        // line 1 unpinned, no USER (root), line 4 COPY . . (which also copies every manifest).
+        .write("Dockerfile.runtime", "FROM node\nWORKDIR /app\nCOPY package.json ./\nCOPY . .\nRUN npm install\n")
+        // .git and .env not ignored; line 2 hides a manifest.
+        .write(".dockerignore", "node_modules\npackage.json\n")
+        .write("Dockerfile", "FROM node:latest AS base\nFROM base AS development\nFROM development AS production\nUSER root\n")
+        .write("compose.yaml", "services:\n  web:\n    build: .\n    volumes:\n      - .:/app\n")
+        .write("compose.prod.yaml", "services:\n  web:\n    build:\n      context: .\n      target: development\n");
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let found: BTreeSet<(String, String, u64)> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().into(),
+                f["file"].as_str().unwrap().into(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String, u64)> = [
+        ("unpinned-base", "Dockerfile.runtime", 1),
+        ("root-user", "Dockerfile.runtime", 1),
+        ("source-in-runtime-image", "Dockerfile.runtime", 4),
+        ("git-not-ignored", ".dockerignore", 0),
+        ("env-not-ignored", ".dockerignore", 0),
+        ("manifest-ignored", ".dockerignore", 2),
+        ("unpinned-base", "Dockerfile", 1),
+        ("development-in-production", "Dockerfile", 3),
+        ("root-user", "Dockerfile", 4),
+        ("whole-project-mounted", "compose.yaml", 5),
+        ("node-modules-not-isolated", "compose.yaml", 5),
+        ("development-in-production", "compose.prod.yaml", 5),
+    ]
+    .into_iter()
+    .map(|(r, f, l)| (r.to_string(), f.to_string(), l))
+    .collect();
+    assert_eq!(found, expected, "\n{}", run.stdout);
+
+    // For people: file:line, the rule, and a fix per finding.
+    let text = repo.dockwright(&["check"]).code(4);
+    assert!(
+        text.stdout
+            .contains("Dockerfile.runtime:4: the runtime image copies the whole project"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("  fix: copy only the dependency manifests"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("12 mistakes found"), "{}", text.stdout);
+
+    // A runtime image that copies one manifest of two: the other is named, at the COPY.
+    let repo = TestRepo::new();
+    repo.write("package.json", "{\"name\": \"web\"}\n")
+        .write("package-lock.json", "{}\n")
+        .write(".dockerignore", ".git\n.env\n")
+        .write("Dockerfile.runtime", "FROM node:20-bookworm-slim\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nUSER 1000\n");
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["rule"], "manifest-not-in-inputs");
+    assert_eq!(findings[0]["line"], 3);
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`package-lock.json`"),
+        "{findings}"
+    );
+}
+
+#[test]
+fn check_accepts_the_fixes_it_suggests() {
+    let repo = sample("node-npm");
+    repo.dockwright(&["init"]).ok();
+    repo.dockwright(&["check"]).ok();
+    // Dropping the anonymous volume over node_modules is exactly one finding.
+    let compose = repo
+        .read("compose.yaml")
+        .replace("      - /app/node_modules\n", "");
+    repo.write("compose.yaml", compose);
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let rules: Vec<String> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, ["node-modules-not-isolated"]);
+}

@@ -1,0 +1,312 @@
+//! `dockwright init`: never overwriting, backups, dry runs, errors, variables, user templates.
+
+use super::{files_under, sample, snapshot};
+use crate::support::TestRepo;
+
+#[test]
+fn init_twice_is_a_no_op() {
+    let repo = sample("python-pip");
+    repo.dockwright(&["init"]).ok();
+    let first = snapshot(&repo);
+    let again = repo.dockwright(&["init", "--format", "json"]).ok().json();
+    for file in again["files"].as_array().unwrap() {
+        assert_eq!(file["action"], "unchanged", "{file}");
+    }
+    assert_eq!(snapshot(&repo), first, "the second init changed files");
+}
+
+#[test]
+fn init_over_hand_written_files_keeps_them_byte_identical() {
+    let repo = sample("node-npm");
+    let mine: &[(&str, &[u8])] = &[
+        ("Dockerfile", b"FROM node:20\r\nCOPY . .\r\n"),
+        ("compose.yaml", b"services: {}\n\xff not even utf-8\n"),
+        (".dockerignore", b"node_modules"),
+    ];
+    for (rel, bytes) in mine {
+        repo.write(rel, bytes);
+    }
+    let run = repo.dockwright(&["init"]).ok();
+    for (rel, bytes) in mine {
+        assert_eq!(
+            std::fs::read(repo.path().join(rel)).unwrap(),
+            *bytes,
+            "{rel} was changed"
+        );
+        assert!(
+            run.stdout
+                .contains(&format!("skipped  {rel} (exists and differs; kept)")),
+            "{rel} not reported:\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout.contains("created  Dockerfile.runtime"),
+        "{}",
+        run.stdout
+    );
+    assert!(!repo.path().join("Dockerfile.dockwright-backup").exists());
+
+    // --dry-run shows what differs, and still writes nothing.
+    let before = snapshot(&repo);
+    let dry = repo.dockwright(&["init", "--dry-run"]).ok();
+    assert!(
+        dry.stdout.contains("would skip  Dockerfile"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("--- Dockerfile\n+++ Dockerfile (dockwright)"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("\n-FROM node:20\n")
+            && dry
+                .stdout
+                .contains("\n+FROM node:20-bookworm-slim AS base\n"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(snapshot(&repo), before, "--dry-run wrote something");
+}
+
+#[test]
+fn dry_run_on_a_new_project_writes_nothing() {
+    let repo = sample("go");
+    let before = snapshot(&repo);
+    let report = repo
+        .dockwright(&["init", "--dry-run", "--format", "json"])
+        .ok()
+        .json();
+    assert!(
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["action"] == "would-create"),
+        "{report}"
+    );
+    assert_eq!(snapshot(&repo), before);
+}
+
+#[test]
+fn force_keeps_a_backup_of_every_replaced_file_and_never_touches_the_justfile() {
+    let repo = sample("python-pip");
+    repo.write("Dockerfile", "FROM python:3.12\nCOPY . .\n");
+    repo.write("justfile", "# mine\nserve:\n    flask run\n");
+    let report = repo
+        .dockwright(&["init", "--force", "--format", "json"])
+        .ok()
+        .json();
+    let dockerfile = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "Dockerfile")
+        .unwrap();
+    assert_eq!(dockerfile["action"], "replaced");
+    assert_eq!(dockerfile["backup"], "Dockerfile.dockwright-backup");
+    assert_eq!(
+        repo.read("Dockerfile.dockwright-backup"),
+        "FROM python:3.12\nCOPY . .\n"
+    );
+    assert!(repo.read("Dockerfile").contains("AS production"));
+
+    // The justfile is the user's, --force or not: the recipes go beside it.
+    assert_eq!(repo.read("justfile"), "# mine\nserve:\n    flask run\n");
+    assert!(repo
+        .read("dockwright.just")
+        .contains("dockwright hooks install"));
+    assert_eq!(report["import_line"], "import 'dockwright.just'");
+
+    // A second replacement keeps the first backup too.
+    repo.write("Dockerfile", "FROM python:3.12\n# edited again\n");
+    repo.dockwright(&["init", "--force"]).ok();
+    assert_eq!(
+        repo.read("Dockerfile.dockwright-backup"),
+        "FROM python:3.12\nCOPY . .\n"
+    );
+    assert_eq!(
+        repo.read("Dockerfile.dockwright-backup.1"),
+        "FROM python:3.12\n# edited again\n"
+    );
+}
+
+#[test]
+fn an_existing_justfile_gets_the_import_line_printed() {
+    let repo = sample("existing-justfile");
+    let run = repo.dockwright(&["init"]).ok();
+    assert!(
+        run.stdout.contains("import 'dockwright.just'"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        repo.read("justfile"),
+        "# my own tasks\nserve:\n    flask run\n"
+    );
+    // Once imported, the line is not asked for again.
+    repo.write(
+        "justfile",
+        "import 'dockwright.just'\n# my own tasks\nserve:\n    flask run\n",
+    );
+    let again = repo.dockwright(&["init"]).ok();
+    assert!(!again.stdout.contains("Add this line"), "{}", again.stdout);
+}
+
+#[test]
+fn unknown_stack_is_an_error_that_lists_the_stacks() {
+    let repo = sample("python-pip");
+    let run = repo.dockwright(&["init", "--stack", "cobol"]).code(1);
+    assert!(
+        run.stderr.contains("error: unknown stack `cobol`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help:") && run.stderr.contains("python-poetry"),
+        "{}",
+        run.stderr
+    );
+    let typo = repo.dockwright(&["init", "--stack", "pyton"]).code(1);
+    assert!(
+        typo.stderr.contains("did you mean `python`"),
+        "{}",
+        typo.stderr
+    );
+    assert_eq!(
+        files_under(repo.path()).len(),
+        3,
+        "an error must write nothing"
+    );
+}
+
+#[test]
+fn a_project_without_manifests_asks_for_stack() {
+    let repo = TestRepo::new();
+    repo.write("README.md", "hello\n");
+    let run = repo.dockwright(&["init"]).code(1);
+    assert!(run.stderr.contains("no stack detected"), "{}", run.stderr);
+    assert!(run.stderr.contains("pass `--stack`"), "{}", run.stderr);
+    // With --stack, a new project is scaffolded and the missing manifest is named.
+    let run = repo.dockwright(&["init", "--stack", "go"]).ok();
+    assert!(
+        run.stderr.contains("`go.mod` does not exist yet"),
+        "{}",
+        run.stderr
+    );
+    assert!(repo
+        .read("Dockerfile.runtime")
+        .contains("FROM golang:1.19-bookworm"));
+}
+
+#[test]
+fn a_project_of_two_stacks_asks_for_stack() {
+    let repo = TestRepo::new();
+    repo.write("requirements.txt", "flask\n")
+        .write("package.json", "{\"name\": \"web\"}\n");
+    let run = repo.dockwright(&["init"]).code(1);
+    assert!(run.stderr.contains("more than one stack"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`python-pip` (found `requirements.txt`)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`node-npm`"), "{}", run.stderr);
+    assert!(run.stderr.contains("--stack"), "{}", run.stderr);
+    assert!(!repo.path().join("Dockerfile.runtime").exists());
+    // Two lock files of one language are as ambiguous.
+    let repo = TestRepo::new();
+    repo.write("package.json", "{}\n")
+        .write("yarn.lock", "")
+        .write("package-lock.json", "{}\n");
+    let run = repo.dockwright(&["init"]).code(1);
+    assert!(
+        run.stderr.contains("node-yarn") && run.stderr.contains("node-npm"),
+        "{}",
+        run.stderr
+    );
+    let chosen = repo
+        .dockwright(&["init", "--stack", "node-yarn", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(chosen["stack"], "node-yarn");
+}
+
+#[test]
+fn vars_override_detected_values_and_typos_are_refused() {
+    let repo = sample("python-pip");
+    repo.dockwright(&[
+        "init",
+        "--var",
+        "uid=1234",
+        "--var",
+        "gid=2345",
+        "--var",
+        "version=3.13",
+        "--var",
+        "port=9000",
+    ])
+    .ok();
+    let runtime = repo.read("Dockerfile.runtime");
+    assert!(
+        runtime.contains("FROM python:3.13-slim-bookworm"),
+        "{runtime}"
+    );
+    assert!(runtime.contains("ARG UID=1234\nARG GID=2345"), "{runtime}");
+    assert!(repo.read("compose.yaml").contains("\"9000:9000\""));
+    assert!(repo.read("Dockerfile").contains("\"--port\", \"9000\""));
+
+    let other = sample("python-pip");
+    let run = other.dockwright(&["init", "--var", "uidd=1"]).code(1);
+    assert!(
+        run.stderr.contains("unknown variable `uidd`") && run.stderr.contains("did you mean `uid`"),
+        "{}",
+        run.stderr
+    );
+    let run = other.dockwright(&["init", "--var", "nonsense"]).code(2);
+    assert!(run.stderr.contains("KEY=VALUE"), "{}", run.stderr);
+}
+
+#[test]
+fn user_templates_override_the_embedded_ones_and_unknown_placeholders_are_named() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(templates.path().join("python")).unwrap();
+    std::fs::write(
+        templates.path().join("python/.dockerignore"),
+        ".git\n.env\n# python {{version}}\n",
+    )
+    .unwrap();
+    let dir = templates.path().to_str().unwrap();
+    let repo = sample("python-pip");
+    repo.dockwright_env(&["init"], &[("DOCKWRIGHT_TEMPLATES", dir)])
+        .ok();
+    assert_eq!(repo.read(".dockerignore"), ".git\n.env\n# python 3.12\n");
+    assert!(
+        repo.read("Dockerfile.runtime").contains("FROM python:3.12"),
+        "the others stay embedded"
+    );
+
+    std::fs::write(
+        templates.path().join("python/Dockerfile"),
+        "FROM {{imagee}}\n",
+    )
+    .unwrap();
+    let other = sample("python-pip");
+    let run = other
+        .dockwright_env(&["init"], &[("DOCKWRIGHT_TEMPLATES", dir)])
+        .code(1);
+    assert!(
+        run.stderr.contains("python/Dockerfile`")
+            && run.stderr.contains("unknown variable `imagee`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !other.path().join("Dockerfile.runtime").exists(),
+        "a render error must write nothing"
+    );
+}
