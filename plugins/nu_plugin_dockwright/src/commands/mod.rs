@@ -1,0 +1,73 @@
+//! One file per command. Each is its signature, description and examples, then argument
+//! handling and one call into the `dockwright` core; results are records and tables.
+
+mod build;
+mod check;
+mod dockwright;
+mod gc;
+mod hooks;
+mod images;
+mod init;
+mod inputs;
+mod status;
+mod test;
+
+pub use build::Build;
+pub use check::Check;
+pub use dockwright::Dockwright;
+pub use gc::Gc;
+pub use hooks::Hooks;
+pub use images::Images;
+pub use init::Init;
+pub use inputs::Inputs;
+pub use status::Status;
+pub use test::Test;
+
+use nu_plugin::{EvaluatedCall, PluginCommand};
+use nu_protocol::{LabeledError, Spanned, Value};
+
+use crate::DockwrightPlugin;
+
+/// Every command of the plugin, `dockwright` first.
+pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {
+    vec![
+        Box::new(Dockwright),
+        Box::new(Status),
+        Box::new(Inputs),
+        Box::new(Images),
+        Box::new(Build),
+        Box::new(Test),
+        Box::new(Gc),
+        Box::new(Hooks),
+        Box::new(Init),
+        Box::new(Check),
+    ]
+}
+
+/// The rest arguments from `pos` on, each with its span (to label the one at fault).
+fn names(call: &EvaluatedCall, pos: usize) -> Result<Vec<Spanned<String>>, LabeledError> {
+    Ok(call.rest::<Spanned<String>>(pos)?)
+}
+
+/// A string flag with its span.
+fn flag(call: &EvaluatedCall, name: &str) -> Result<Option<Spanned<String>>, LabeledError> {
+    Ok(call.get_flag::<Spanned<String>>(name)?)
+}
+
+/// A flag that takes one name or a list of names (`--service app` or `--service [app web]`).
+fn one_or_many(call: &EvaluatedCall, name: &str) -> Result<Vec<Spanned<String>>, LabeledError> {
+    let Some(value) = call.get_flag_value(name) else {
+        return Ok(Vec::new());
+    };
+    let one = |value: &Value| -> Result<Spanned<String>, LabeledError> {
+        let span = value.span();
+        Ok(Spanned {
+            item: value.coerce_str()?.into_owned(),
+            span,
+        })
+    };
+    match &value {
+        Value::List { vals, .. } => vals.iter().map(one).collect(),
+        value => Ok(vec![one(value)?]),
+    }
+}

@@ -1,0 +1,160 @@
+//! `dockwright status [...services] [--rev REV]`: is each runtime image fresh, stale or missing,
+//! and what changed.
+
+use dockwright::status::ServiceStatus;
+use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
+use nu_protocol::{
+    record, Category, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value,
+};
+
+use crate::context::{self, Context, QUICK};
+use crate::{values, DockwrightPlugin};
+
+/// `dockwright status`.
+pub struct Status;
+
+/// The columns of the table, in order.
+fn columns() -> Type {
+    Type::Table(
+        [
+            ("service", Type::String),
+            ("state", Type::String),
+            ("fingerprint", Type::String),
+            ("image", Type::String),
+            ("built", Type::Date),
+            ("size", Type::Filesize),
+            (
+                "changed",
+                Type::Table([("path", Type::String), ("change", Type::String)].into()),
+            ),
+            ("compared_with", Type::String),
+            ("warnings", Type::List(Box::new(Type::String))),
+        ]
+        .into(),
+    )
+}
+
+/// One row.
+fn row(status: ServiceStatus, span: Span) -> Value {
+    let changed = status
+        .changed
+        .into_iter()
+        .map(|c| {
+            Value::record(
+                record! {
+                    "path" => Value::string(c.path, span),
+                    "change" => Value::string(c.change, span),
+                },
+                span,
+            )
+        })
+        .collect();
+    Value::record(
+        record! {
+            "service" => Value::string(status.service, span),
+            "state" => Value::string(status.state.as_str(), span),
+            "fingerprint" => Value::string(status.fingerprint, span),
+            "image" => Value::string(status.image, span),
+            "built" => values::opt_date(status.built, span),
+            "size" => status.size.map_or_else(|| Value::nothing(span), |s| Value::filesize(s, span)),
+            "changed" => Value::list(changed, span),
+            "compared_with" => values::opt_string(status.compared_with, span),
+            "warnings" => Value::list(status.warnings.into_iter().map(|w| Value::string(w, span)).collect(), span),
+        },
+        span,
+    )
+}
+
+impl SimplePluginCommand for Status {
+    type Plugin = DockwrightPlugin;
+
+    fn name(&self) -> &str {
+        "dockwright status"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature::build(self.name())
+            .input_output_type(Type::Nothing, columns())
+            .rest("services", SyntaxShape::String, "Services to check (default: all).")
+            .named(
+                "rev",
+                SyntaxShape::String,
+                "Read the files of this commit (from git objects, no checkout) instead of the working tree.",
+                Some('r'),
+            )
+            .category(Category::Custom("dockwright".into()))
+    }
+
+    fn description(&self) -> &str {
+        "Say, per service, whether the runtime image is fresh, stale or missing, and what changed."
+    }
+
+    fn extra_description(&self) -> &str {
+        "fresh: an image with the current fingerprint of the service's inputs exists. stale: images \
+         were built for the service, but none with this fingerprint; `changed` lists the inputs \
+         that differ from the newest one. missing: no image was ever built. `built` and `size` \
+         are those of the fresh image, else of the newest one."
+    }
+
+    fn search_terms(&self) -> Vec<&str> {
+        vec!["fresh", "stale", "fingerprint", "image", "outdated"]
+    }
+
+    fn examples(&self) -> Vec<Example<'_>> {
+        vec![
+            Example {
+                example: "dockwright status",
+                description: "The state of every service's runtime image",
+                result: None,
+            },
+            Example {
+                example: "dockwright status | where state != fresh | get service",
+                description: "The services whose runtime image needs a build",
+                result: None,
+            },
+            Example {
+                example: "dockwright status | where state == stale | get changed | flatten",
+                description: "What changed since the images were built",
+                result: None,
+            },
+            Example {
+                example: "dockwright status --rev origin/main backend",
+                description:
+                    "Whether the image for a commit's files exists, without checking it out",
+                result: None,
+            },
+        ]
+    }
+
+    fn run(
+        &self,
+        _plugin: &DockwrightPlugin,
+        engine: &EngineInterface,
+        call: &EvaluatedCall,
+        _input: &Value,
+    ) -> Result<Value, LabeledError> {
+        let ctx = Context::new(engine, call)?;
+        let names = super::names(call, 0)?;
+        let rev = super::flag(call, "rev")?;
+        let project = ctx.project()?;
+        let (tree, config) = ctx.snapshot(&project, rev.as_ref())?;
+        let services = ctx.services(&project, &config, &names)?;
+        let docker = ctx.engine(QUICK)?;
+        let runtime = context::runtime(call.head)?;
+        let mut rows = Vec::new();
+        for service in services {
+            let analysis = project.analyze(service, &tree).map_err(|e| {
+                context::error(
+                    e,
+                    call.head,
+                    format!("reading the inputs of `{}`", service.name),
+                )
+            })?;
+            let status = runtime
+                .block_on(dockwright::status::of(&project, &analysis, &docker))
+                .map_err(|e| context::error(e, call.head, "asking the engine"))?;
+            rows.push(row(status, call.head));
+        }
+        Ok(Value::list(rows, call.head))
+    }
+}
