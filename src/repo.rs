@@ -134,9 +134,23 @@ impl Repo {
         self.git.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id())
     }
 
-    /// The directory's name, used as the default project name (lower-cased, made a valid image name).
+    /// The main working tree's directory name, used as the default project name (lower-cased,
+    /// made a valid image name). A linked worktree takes the name of the repository it belongs
+    /// to, so that all worktrees of one repository share their runtime images.
     pub fn default_project_name(&self) -> String {
-        let raw = self.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let common = self.common_dir().canonicalize().unwrap_or_else(|_| self.common_dir().to_path_buf());
+        let main = if self.git.is_worktree() {
+            // `<main>/.git` for a normal repository, `<name>.git` (or `<name>`) for a bare one.
+            if common.file_name().is_some_and(|n| n == ".git") {
+                common.parent().map(Path::to_path_buf)
+            } else {
+                Some(common.with_extension(""))
+            }
+        } else {
+            None
+        };
+        let dir = main.unwrap_or_else(|| self.root.clone());
+        let raw = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         sanitize_name(&raw)
     }
 }

@@ -314,7 +314,9 @@ fn a_failing_run_step_names_the_step_and_its_output() {
     .write("requirements.txt", "x\n");
     let run = repo.dockwright(&["build"]).code(5);
     assert!(run.stderr.contains("installing-things"), "{}", run.stderr);
-    assert!(run.stderr.contains("the build failed at `Step 3/3 : RUN echo installing-things && false`"), "{}", run.stderr);
+    // The classic builder counts the labels it appends as steps: the total varies, the step does not.
+    assert!(run.stderr.contains("the build failed at `Step 3/"), "{}", run.stderr);
+    assert!(run.stderr.contains(" : RUN echo installing-things && false`"), "{}", run.stderr);
     assert!(run.stderr.contains("help: fix the failing step in `Dockerfile.runtime`"), "{}", run.stderr);
     // forcerm: no intermediate container is left behind.
     let left = std::process::Command::new("docker")

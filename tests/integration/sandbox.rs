@@ -17,9 +17,14 @@ fn repo_with_test(test: &str) -> TestRepo {
     repo
 }
 
+/// The test containers of the project (not the classic builder's intermediate containers, which
+/// carry the image's labels while a build runs).
 fn containers(project: &str) -> Vec<String> {
     let label = format!("label=dev.dockwright.project={project}");
-    let out = Command::new("docker").args(["ps", "-aq", "--filter", &label]).output().unwrap();
+    let out = Command::new("docker")
+        .args(["ps", "-aq", "--filter", &label, "--filter", "label=dev.dockwright.run"])
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string).collect()
 }
 
@@ -205,4 +210,89 @@ fn target_builds_a_stage_with_the_code_baked_in() {
     let run = repo.dockwright(&["test", "--target", "ci", "--", "sh", "-c", "cat app.py && touch new"]).ok();
     assert!(run.stdout.contains("print('hello')"), "{}", run.stdout);
     assert!(run.stderr.contains("stage `ci`"), "{}", run.stderr);
+}
+
+/// A repository with the hooks installed and a local bare remote called `origin`.
+fn repo_with_remote(test: &str) -> (TestRepo, tempfile::TempDir) {
+    let repo = repo_with_test(test);
+    let remote = tempfile::Builder::new().prefix("dwt-remote-").tempdir().unwrap();
+    let status = Command::new("git").args(["init", "-q", "--bare"]).arg(remote.path()).status().unwrap();
+    assert!(status.success());
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    repo.dockwright(&["hooks", "install"]).ok();
+    (repo, remote)
+}
+
+fn remote_has(remote: &tempfile::TempDir, branch: &str) -> bool {
+    Command::new("git")
+        .args(["rev-parse", "--verify", "-q", &format!("refs/heads/{branch}")])
+        .current_dir(remote.path())
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+#[test]
+fn pre_push_lets_a_passing_push_through_and_blocks_a_failing_one() {
+    // The suite fails when the committed file `fail` exists.
+    let (repo, remote) = repo_with_remote("if [ -e fail ]; then echo suite-failed; exit 1; fi; echo suite-passed");
+    let push = repo.git_run(&["push", "-q", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(push.stderr.contains("git holds the connection open"), "{}", push.stderr);
+    assert!(push.stdout.contains("suite-passed") || push.stderr.contains("suite-passed"), "{push:?}");
+    assert!(remote_has(&remote, "main"));
+
+    repo.write("fail", "").commit_all("break the suite");
+    let head = repo.git(&["rev-parse", "HEAD"]).stdout.trim().to_string();
+    let push = repo.git_run(&["push", "-q", "origin", "main"]);
+    assert_ne!(push.code, 0, "a failing suite must stop the push\n{}", push.stderr);
+    assert!(push.stderr.contains("the push is stopped"), "{}", push.stderr);
+    assert!(push.stderr.contains("refs/heads/main"), "the summary names the ref: {}", push.stderr);
+    assert!(push.stderr.contains(&format!("dockwright test {}", &head[..12])), "{}", push.stderr);
+    let remote_main = Command::new("git").args(["rev-parse", "main"]).current_dir(remote.path()).output().unwrap();
+    assert_ne!(String::from_utf8_lossy(&remote_main.stdout).trim(), head, "the remote must not have the failing commit");
+
+    // The ways around it still work.
+    repo.git_run(&["push", "-q", "--no-verify", "origin", "main"]).ok();
+    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
+}
+
+#[test]
+fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
+    let (repo, remote) = repo_with_remote("echo ran-on-$(cat marker 2>/dev/null || echo none)");
+    // DOCKWRIGHT_SKIP=1: the hook does nothing, the push goes.
+    let mut cmd = repo.command("git");
+    cmd.args(["push", "-q", "origin", "main"]).env("PATH", crate::support::path_with_bins()).env("DOCKWRIGHT_SKIP", "1");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("testing"), "skipped hooks say nothing");
+
+    // Two refs at two commits: each is tested once.
+    repo.git(&["checkout", "-q", "-b", "a"]);
+    repo.write("marker", "A").commit_all("a");
+    repo.git(&["checkout", "-q", "-b", "b", "main"]);
+    repo.write("marker", "B").commit_all("b");
+    // And a third ref at the same commit as `b`: not tested twice.
+    repo.git(&["branch", "c", "b"]);
+    let push = repo.git_run(&["push", "origin", "a", "b", "c"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let all = format!("{}{}", push.stdout, push.stderr);
+    assert!(all.contains("testing 2 commits"), "{all}");
+    assert_eq!(all.matches("ran-on-A").count(), 1, "{all}");
+    assert_eq!(all.matches("ran-on-B").count(), 1, "{all}");
+    assert!(remote_has(&remote, "a") && remote_has(&remote, "b") && remote_has(&remote, "c"));
+
+    // A push that only deletes a ref tests nothing and goes through.
+    let push = repo.git_run(&["push", "origin", "--delete", "a"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(!push.stderr.contains("testing"), "{}", push.stderr);
+    assert!(!remote_has(&remote, "a"));
+
+    // An empty push (everything up to date): nothing to test.
+    let push = repo.git_run(&["push", "origin", "b"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    assert!(push.stderr.contains("Everything up-to-date"), "{}", push.stderr);
+    assert!(!push.stderr.contains("testing"), "{}", push.stderr);
+    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
 }
