@@ -130,13 +130,19 @@ pub async fn build(
         serde_json::to_string(&analysis.hashes()).unwrap_or_default(),
     );
     label_map.insert(labels::VERSION.into(), VERSION.into());
-    label_map.insert("org.opencontainers.image.title".into(), format!("{} {} runtime", project.name, service));
+    label_map.insert(
+        "org.opencontainers.image.title".into(),
+        format!("{} {} runtime", project.name, service),
+    );
     label_map.insert(
         "org.opencontainers.image.description".into(),
         format!("runtime image of service `{service}`, built by dockwright {VERSION}"),
     );
     if let Some(commit) = tree.commit_id().or_else(|| project.repo.head()) {
-        label_map.insert("org.opencontainers.image.revision".into(), commit.to_string());
+        label_map.insert(
+            "org.opencontainers.image.revision".into(),
+            commit.to_string(),
+        );
     }
     let dockerfile = analysis.inputs.dockerfile_in_context.clone();
     let mut options = bollard::query_parameters::BuildImageOptionsBuilder::default()
@@ -150,7 +156,10 @@ pub async fn build(
     if let Some(target) = &analysis.service.target {
         options.target = target.clone();
     }
-    let mut stream = engine.docker().build_image(options, None, Some(bollard::body_full(context.into())));
+    let mut stream =
+        engine
+            .docker()
+            .build_image(options, None, Some(bollard::body_full(context.into())));
     let mut step: Option<String> = None;
     let mut id = String::new();
     let mut failure: Option<String> = None;
@@ -204,7 +213,11 @@ pub async fn build(
         .into());
     }
     if id.is_empty() {
-        id = engine.image(&image).await?.map(|i| i.id).unwrap_or_default();
+        id = engine
+            .image(&image)
+            .await?
+            .map(|i| i.id)
+            .unwrap_or_default();
     }
     Ok(Outcome {
         service,
@@ -222,7 +235,12 @@ pub fn context_tar(analysis: &Analysis, tree: &Tree<'_>) -> Result<Vec<u8>> {
     let service = &analysis.service;
     let mut builder = tar::Builder::new(Vec::new());
     let fail = |path: &str, message: String| -> Error {
-        BuildError::Context { service: service.name.clone(), path: path.to_string(), message }.into()
+        BuildError::Context {
+            service: service.name.clone(),
+            path: path.to_string(),
+            message,
+        }
+        .into()
     };
     for input in &analysis.inputs.inputs {
         let repo_path = if input.path == OUTSIDE_DOCKERFILE
@@ -239,7 +257,10 @@ pub fn context_tar(analysis: &Analysis, tree: &Tree<'_>) -> Result<Vec<u8>> {
         match input.kind {
             InputKind::Url => continue,
             InputKind::Symlink => {
-                let target = match tree.entry(&repo_path).map_err(|e| fail(&repo_path, e.to_string()))? {
+                let target = match tree
+                    .entry(&repo_path)
+                    .map_err(|e| fail(&repo_path, e.to_string()))?
+                {
                     Some(crate::tree::Entry::Symlink { target }) => target,
                     _ => return Err(fail(&repo_path, "is no longer a symlink".into())),
                 };
@@ -251,9 +272,15 @@ pub fn context_tar(analysis: &Analysis, tree: &Tree<'_>) -> Result<Vec<u8>> {
                     .map_err(|e| fail(&repo_path, e.to_string()))?;
             }
             InputKind::File | InputKind::Executable => {
-                let data = tree.read(&repo_path).map_err(|e| fail(&repo_path, e.to_string()))?;
+                let data = tree
+                    .read(&repo_path)
+                    .map_err(|e| fail(&repo_path, e.to_string()))?;
                 header.set_entry_type(tar::EntryType::Regular);
-                header.set_mode(if input.kind == InputKind::Executable { 0o755 } else { 0o644 });
+                header.set_mode(if input.kind == InputKind::Executable {
+                    0o755
+                } else {
+                    0o644
+                });
                 header.set_size(data.len() as u64);
                 builder
                     .append_data(&mut header, &input.path, data.as_slice())
@@ -261,5 +288,7 @@ pub fn context_tar(analysis: &Analysis, tree: &Tree<'_>) -> Result<Vec<u8>> {
             }
         }
     }
-    builder.into_inner().map_err(|e| fail("(archive)", e.to_string()))
+    builder
+        .into_inner()
+        .map_err(|e| fail("(archive)", e.to_string()))
 }

@@ -266,7 +266,9 @@ impl Config {
             };
             let dockerfile = clean_relative(&joined).ok_or_else(|| {
                 invalid(
-                    format!("service `{name}`: dockerfile `{dockerfile_rel}` leaves the repository"),
+                    format!(
+                        "service `{name}`: dockerfile `{dockerfile_rel}` leaves the repository"
+                    ),
                     "give the Dockerfile's path relative to the service's context",
                 )
             })?;
@@ -337,14 +339,25 @@ fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
     } else {
         message
     };
-    ConfigError::Syntax { path: path.to_path_buf(), line, column, message, help }
+    ConfigError::Syntax {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+        help,
+    }
 }
 
 /// 1-based line and column of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 
@@ -411,7 +424,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// Parses `512m`, `2g`, `1.5GiB`, `1024` (bytes).
 pub fn parse_bytes(text: &str) -> Option<i64> {
     let text = text.trim().to_ascii_lowercase();
-    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let value: f64 = number.parse().ok()?;
     let factor: f64 = match unit.trim().trim_end_matches("ib").trim_end_matches('b') {
@@ -468,7 +483,10 @@ mod tests {
     fn bad_on_stale_value_lists_variants() {
         let err = parse("on_stale = \"sometimes\"\n").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("sometimes") && text.contains("warn"), "{text}");
+        assert!(
+            text.contains("sometimes") && text.contains("warn"),
+            "{text}"
+        );
     }
 
     #[test]

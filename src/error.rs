@@ -67,12 +67,20 @@ impl From<crate::build::BuildError> for Error {
 impl Error {
     /// A plain error with a fix.
     pub fn msg(message: impl Into<String>, help: impl Into<String>) -> Error {
-        Error::Message { message: message.into(), help: Some(help.into()), exit: Exit::Failure }
+        Error::Message {
+            message: message.into(),
+            help: Some(help.into()),
+            exit: Exit::Failure,
+        }
     }
 
     /// An I/O error on `path`.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { action, path: path.into(), source }
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 
     /// The `help:` line, when there is a fix to suggest.

@@ -16,7 +16,11 @@ pub const TAG_LEN: usize = 16;
 ///
 /// The encoding is one line per item, each field JSON-quoted so that no path can forge a line:
 /// the version, the target, each build argument, then each input sorted by path.
-pub fn compute(inputs: &[Input], build_args: &BTreeMap<String, String>, target: Option<&str>) -> String {
+pub fn compute(
+    inputs: &[Input],
+    build_args: &BTreeMap<String, String>,
+    target: Option<&str>,
+) -> String {
     let mut hasher = Sha256::new();
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
     hasher.update(VERSION.as_bytes());
@@ -36,7 +40,11 @@ pub fn compute(inputs: &[Input], build_args: &BTreeMap<String, String>, target: 
         };
         hasher.update(format!("input {kind} {} {}\n", input.hash, quote(&input.path)).as_bytes());
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The image tag for a fingerprint.
@@ -49,7 +57,12 @@ mod tests {
     use super::*;
 
     fn input(path: &str, kind: InputKind, hash: &str) -> Input {
-        Input { path: path.into(), kind, hash: hash.into(), size: 1 }
+        Input {
+            path: path.into(),
+            kind,
+            hash: hash.into(),
+            size: 1,
+        }
     }
 
     #[test]
@@ -57,25 +70,56 @@ mod tests {
         let a = input("a", InputKind::File, "sha256:1");
         let b = input("b", InputKind::File, "sha256:2");
         let none = BTreeMap::new();
-        assert_eq!(compute(&[a.clone(), b.clone()], &none, None), compute(&[b, a], &none, None));
+        assert_eq!(
+            compute(&[a.clone(), b.clone()], &none, None),
+            compute(&[b, a], &none, None)
+        );
     }
 
     #[test]
     fn executable_bit_args_and_target_change_it() {
         let none = BTreeMap::new();
         let base = compute(&[input("a", InputKind::File, "sha256:1")], &none, None);
-        assert_ne!(base, compute(&[input("a", InputKind::Executable, "sha256:1")], &none, None));
+        assert_ne!(
+            base,
+            compute(
+                &[input("a", InputKind::Executable, "sha256:1")],
+                &none,
+                None
+            )
+        );
         let args: BTreeMap<_, _> = [("V".to_string(), "1".to_string())].into();
-        assert_ne!(base, compute(&[input("a", InputKind::File, "sha256:1")], &args, None));
-        assert_ne!(base, compute(&[input("a", InputKind::File, "sha256:1")], &none, Some("dev")));
+        assert_ne!(
+            base,
+            compute(&[input("a", InputKind::File, "sha256:1")], &args, None)
+        );
+        assert_ne!(
+            base,
+            compute(
+                &[input("a", InputKind::File, "sha256:1")],
+                &none,
+                Some("dev")
+            )
+        );
     }
 
     #[test]
     fn a_path_cannot_forge_another_line() {
         let none = BTreeMap::new();
-        let one = compute(&[input("a\ninput file sha256:2 \"b\"", InputKind::File, "sha256:1")], &none, None);
+        let one = compute(
+            &[input(
+                "a\ninput file sha256:2 \"b\"",
+                InputKind::File,
+                "sha256:1",
+            )],
+            &none,
+            None,
+        );
         let two = compute(
-            &[input("a", InputKind::File, "sha256:1"), input("b", InputKind::File, "sha256:2")],
+            &[
+                input("a", InputKind::File, "sha256:1"),
+                input("b", InputKind::File, "sha256:2"),
+            ],
             &none,
             None,
         );

@@ -27,13 +27,19 @@ pub struct Image {
 
 /// The project's runtime images, newest first.
 pub async fn list(project: &Project, engine: &Engine) -> Result<Vec<Image>> {
-    let images = engine.images_labelled(&[(labels::PROJECT, &project.name)]).await?;
+    let images = engine
+        .images_labelled(&[(labels::PROJECT, &project.name)])
+        .await?;
     Ok(images
         .into_iter()
         .filter(|i| i.labels.contains_key(labels::FINGERPRINT))
         .map(|i| Image {
             service: i.labels.get(labels::SERVICE).cloned().unwrap_or_default(),
-            fingerprint: i.labels.get(labels::FINGERPRINT).cloned().unwrap_or_default(),
+            fingerprint: i
+                .labels
+                .get(labels::FINGERPRINT)
+                .cloned()
+                .unwrap_or_default(),
             tags: i.tags,
             id: i.id,
             created: i.created,

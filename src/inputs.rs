@@ -18,7 +18,9 @@ use crate::tree::{Entry, Tree};
 pub const OUTSIDE_DOCKERFILE: &str = ".dockwright/Dockerfile";
 
 /// What kind of thing an input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum InputKind {
     /// A regular file.
@@ -180,10 +182,18 @@ pub fn resolve(tree: &Tree<'_>, service: &ServiceConfig) -> Result<Inputs, Input
     let ignore = read_ignore(tree, service)?;
     let sources = dockerfile
         .context_sources(service.target.as_deref(), &service.build_args)
-        .map_err(|e| InputsError::Target { path: df_path.to_string(), message: e.to_string() })?;
+        .map_err(|e| InputsError::Target {
+            path: df_path.to_string(),
+            message: e.to_string(),
+        })?;
 
     let ctx = service.context.as_str();
-    let mut walker = Walker { tree, ctx, ignore: &ignore, found: BTreeMap::new() };
+    let mut walker = Walker {
+        tree,
+        ctx,
+        ignore: &ignore,
+        found: BTreeMap::new(),
+    };
     let mut warnings = Vec::new();
     let mut urls = Vec::new();
     for source in &sources {
@@ -212,24 +222,33 @@ pub fn resolve(tree: &Tree<'_>, service: &ServiceConfig) -> Result<Inputs, Input
             None
         } else {
             let text = source.excludes.join("\n");
-            Some(DockerIgnore::parse(&text).map_err(|e| InputsError::Dockerfile {
-                path: df_path.to_string(),
-                line: source.line,
-                message: format!("bad --exclude pattern `{}`: {}", e.pattern, e.reason),
-                help: "correct the --exclude pattern".into(),
-            })?)
+            Some(
+                DockerIgnore::parse(&text).map_err(|e| InputsError::Dockerfile {
+                    path: df_path.to_string(),
+                    line: source.line,
+                    message: format!("bad --exclude pattern `{}`: {}", e.pattern, e.reason),
+                    help: "correct the --exclude pattern".into(),
+                })?,
+            )
         };
         let roots = walker.expand(&source.path)?;
         if roots.is_empty() {
             let exists = !dockerignore::has_glob(&source.path)
-                && tree.entry(&join(ctx, &source.path)).map_err(|e| read_err(&source.path, e))?.is_some();
+                && tree
+                    .entry(&join(ctx, &source.path))
+                    .map_err(|e| read_err(&source.path, e))?
+                    .is_some();
             return Err(if exists {
                 missing(
                     "is excluded by `.dockerignore`",
-                    "remove the pattern that excludes it from .dockerignore, or stop copying it".into(),
+                    "remove the pattern that excludes it from .dockerignore, or stop copying it"
+                        .into(),
                 )
             } else if dockerignore::has_glob(&source.path) {
-                missing("matches no file in the build context", "add a file it matches, or correct the pattern".into())
+                missing(
+                    "matches no file in the build context",
+                    "add a file it matches, or correct the pattern".into(),
+                )
             } else {
                 missing(
                     "does not exist in the build context",
@@ -255,13 +274,23 @@ pub fn resolve(tree: &Tree<'_>, service: &ServiceConfig) -> Result<Inputs, Input
     let mut found = walker.found;
     found.insert(
         dockerfile_in_context.clone(),
-        Input { path: dockerfile_in_context.clone(), kind: InputKind::File, hash: hex_hash(&hash), size },
+        Input {
+            path: dockerfile_in_context.clone(),
+            kind: InputKind::File,
+            hash: hex_hash(&hash),
+            size,
+        },
     );
     let mut inputs: Vec<Input> = found.into_values().collect();
     inputs.extend(urls);
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     inputs.dedup_by(|a, b| a.path == b.path);
-    Ok(Inputs { inputs, dockerfile_in_context, dockerfile, warnings })
+    Ok(Inputs {
+        inputs,
+        dockerfile_in_context,
+        dockerfile,
+        warnings,
+    })
 }
 
 /// `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`,
@@ -270,9 +299,10 @@ pub fn read_ignore(tree: &Tree<'_>, service: &ServiceConfig) -> Result<DockerIgn
     let specific = format!("{}.dockerignore", service.dockerfile);
     let general = join(&service.context, ".dockerignore");
     for path in [specific, general] {
-        let text = tree
-            .read_text(&path)
-            .map_err(|e| InputsError::Read { path: path.clone(), message: e.to_string() })?;
+        let text = tree.read_text(&path).map_err(|e| InputsError::Read {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         if let Some(text) = text {
             return DockerIgnore::parse(&text).map_err(|e| InputsError::Ignore {
                 path,
@@ -319,17 +349,26 @@ impl Walker<'_, '_> {
             }
             current = next;
         }
-        Ok(current.into_iter().filter(|(p, _)| !self.ignore.is_excluded(p)).collect())
+        Ok(current
+            .into_iter()
+            .filter(|(p, _)| !self.ignore.is_excluded(p))
+            .collect())
     }
 
     fn entry(&self, path: &str) -> Result<Option<Entry>, InputsError> {
         let full = join(self.ctx, path);
-        self.tree.entry(&full).map_err(|e| InputsError::Read { path: full, message: e.to_string() })
+        self.tree.entry(&full).map_err(|e| InputsError::Read {
+            path: full,
+            message: e.to_string(),
+        })
     }
 
     fn list(&self, dir: &str) -> Result<Vec<(String, Entry)>, InputsError> {
         let full = join(self.ctx, dir);
-        self.tree.list(&full).map_err(|e| InputsError::Read { path: full, message: e.to_string() })
+        self.tree.list(&full).map_err(|e| InputsError::Read {
+            path: full,
+            message: e.to_string(),
+        })
     }
 
     /// Adds `path` (context-relative) and, for a directory, everything below it not ignored.
@@ -341,7 +380,10 @@ impl Walker<'_, '_> {
         root: &str,
     ) -> Result<(), InputsError> {
         if let Some(excludes) = excludes {
-            let rel = path.strip_prefix(root).unwrap_or(path).trim_start_matches('/');
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .trim_start_matches('/');
             let base = path.rsplit('/').next().unwrap_or(path);
             if !rel.is_empty() && (excludes.is_excluded(rel) || excludes.is_excluded(base)) {
                 return Ok(());
@@ -353,13 +395,24 @@ impl Walker<'_, '_> {
         let full = join(self.ctx, path);
         match entry {
             Entry::File { executable } => {
-                let (hash, size) = self
-                    .tree
-                    .hash_file(&full)
-                    .map_err(|e| InputsError::Read { path: full.clone(), message: e.to_string() })?;
-                let kind = if executable { InputKind::Executable } else { InputKind::File };
-                self.found
-                    .insert(path.to_string(), Input { path: path.to_string(), kind, hash: hex_hash(&hash), size });
+                let (hash, size) = self.tree.hash_file(&full).map_err(|e| InputsError::Read {
+                    path: full.clone(),
+                    message: e.to_string(),
+                })?;
+                let kind = if executable {
+                    InputKind::Executable
+                } else {
+                    InputKind::File
+                };
+                self.found.insert(
+                    path.to_string(),
+                    Input {
+                        path: path.to_string(),
+                        kind,
+                        hash: hex_hash(&hash),
+                        size,
+                    },
+                );
             }
             Entry::Symlink { target } => {
                 if escapes(&full, &target) {
@@ -398,7 +451,12 @@ impl Walker<'_, '_> {
         Ok(())
     }
 
-    fn add_reincluded(&mut self, dir: &str, excludes: Option<&DockerIgnore>, root: &str) -> Result<(), InputsError> {
+    fn add_reincluded(
+        &mut self,
+        dir: &str,
+        excludes: Option<&DockerIgnore>,
+        root: &str,
+    ) -> Result<(), InputsError> {
         for (name, child) in self.list(dir)? {
             let child_path = join(dir, &name);
             if child == Entry::Dir {
@@ -482,7 +540,10 @@ pub fn diff(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> V
                 (Some(a), Some(b)) if a != b => "changed",
                 _ => return None,
             };
-            Some(Change { path: path.clone(), change })
+            Some(Change {
+                path: path.clone(),
+                change,
+            })
         })
         .collect()
 }
@@ -501,15 +562,30 @@ mod tests {
 
     #[test]
     fn diff_names_each_change() {
-        let old: BTreeMap<_, _> = [("a", "1"), ("b", "2")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let new: BTreeMap<_, _> = [("b", "3"), ("c", "4")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let old: BTreeMap<_, _> = [("a", "1"), ("b", "2")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let new: BTreeMap<_, _> = [("b", "3"), ("c", "4")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let changes = diff(&old, &new);
         assert_eq!(
             changes,
             vec![
-                Change { path: "a".into(), change: "removed" },
-                Change { path: "b".into(), change: "changed" },
-                Change { path: "c".into(), change: "added" },
+                Change {
+                    path: "a".into(),
+                    change: "removed"
+                },
+                Change {
+                    path: "b".into(),
+                    change: "changed"
+                },
+                Change {
+                    path: "c".into(),
+                    change: "added"
+                },
             ]
         );
     }

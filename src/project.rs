@@ -58,12 +58,20 @@ pub struct Analysis {
 impl Analysis {
     /// `repository:tag`, the image this fingerprint is built as.
     pub fn image(&self) -> String {
-        format!("{}:{}", self.repository, fingerprint::tag(&self.fingerprint))
+        format!(
+            "{}:{}",
+            self.repository,
+            fingerprint::tag(&self.fingerprint)
+        )
     }
 
     /// Per-input hashes, path → hash.
     pub fn hashes(&self) -> BTreeMap<String, String> {
-        self.inputs.inputs.iter().map(|i| (i.path.clone(), i.hash.clone())).collect()
+        self.inputs
+            .inputs
+            .iter()
+            .map(|i| (i.path.clone(), i.hash.clone()))
+            .collect()
     }
 
     /// An input's path as the user knows it: relative to the repository root.
@@ -83,7 +91,10 @@ impl Project {
     pub fn discover(dir: &Path) -> Result<Project> {
         let repo = Repo::discover(dir)?;
         let config = Config::load(repo.root())?;
-        let name = config.project.clone().unwrap_or_else(|| repo.default_project_name());
+        let name = config
+            .project
+            .clone()
+            .unwrap_or_else(|| repo.default_project_name());
         Ok(Project { repo, config, name })
     }
 
@@ -101,35 +112,53 @@ impl Project {
     }
 
     /// The services named, in order; every service when none is named.
-    pub fn services<'c>(&self, config: &'c Config, names: &[String]) -> Result<Vec<&'c ServiceConfig>> {
+    pub fn services<'c>(
+        &self,
+        config: &'c Config,
+        names: &[String],
+    ) -> Result<Vec<&'c ServiceConfig>> {
         if names.is_empty() {
             return Ok(config.services.iter().collect());
         }
         names
             .iter()
             .map(|name| {
-                config.services.iter().find(|s| &s.name == name).ok_or_else(|| {
-                    let known: Vec<&str> = config.services.iter().map(|s| s.name.as_str()).collect();
-                    let help = match crate::cli::closest(name, known.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`? The services are: {}", known.join(", ")),
-                        None => format!("the services are: {}", known.join(", ")),
-                    };
-                    Error::msg(format!("no service named `{name}`"), help)
-                })
+                config
+                    .services
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .ok_or_else(|| {
+                        let known: Vec<&str> =
+                            config.services.iter().map(|s| s.name.as_str()).collect();
+                        let help = match crate::cli::closest(name, known.iter().copied()) {
+                            Some(close) => format!(
+                                "did you mean `{close}`? The services are: {}",
+                                known.join(", ")
+                            ),
+                            None => format!("the services are: {}", known.join(", ")),
+                        };
+                        Error::msg(format!("no service named `{name}`"), help)
+                    })
             })
             .collect()
     }
 
     /// The image repository name of a service.
     pub fn repository(&self, service: &ServiceConfig) -> String {
-        service.image.clone().unwrap_or_else(|| format!("{}-{}-runtime", self.name, service.name))
+        service
+            .image
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}-runtime", self.name, service.name))
     }
 
     /// Resolves the inputs of `service` in `tree` and fingerprints them.
     pub fn analyze(&self, service: &ServiceConfig, tree: &Tree<'_>) -> Result<Analysis> {
         let inputs = inputs::resolve(tree, service)?;
-        let fingerprint =
-            fingerprint::compute(&inputs.inputs, &service.build_args, service.target.as_deref());
+        let fingerprint = fingerprint::compute(
+            &inputs.inputs,
+            &service.build_args,
+            service.target.as_deref(),
+        );
         Ok(Analysis {
             service: service.clone(),
             repository: self.repository(service),

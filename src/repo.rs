@@ -71,7 +71,9 @@ impl Repo {
     pub fn discover(start: &Path) -> Result<Repo, RepoError> {
         let git = Repository::discover(start).map_err(|e| {
             if e.code() == git2::ErrorCode::NotFound {
-                RepoError::NotARepo { path: start.to_path_buf() }
+                RepoError::NotARepo {
+                    path: start.to_path_buf(),
+                }
             } else {
                 RepoError::Git(e)
             }
@@ -81,15 +83,20 @@ impl Repo {
 
     /// Opens the repository at exactly `path` (its working tree root or git dir).
     pub fn open(path: &Path) -> Result<Repo, RepoError> {
-        let git = Repository::open(path)
-            .map_err(|_| RepoError::NotARepo { path: path.to_path_buf() })?;
+        let git = Repository::open(path).map_err(|_| RepoError::NotARepo {
+            path: path.to_path_buf(),
+        })?;
         Repo::from_git(git)
     }
 
     fn from_git(git: Repository) -> Result<Repo, RepoError> {
         let root = match git.workdir() {
             Some(dir) => dir.to_path_buf(),
-            None => return Err(RepoError::Bare { path: git.path().to_path_buf() }),
+            None => {
+                return Err(RepoError::Bare {
+                    path: git.path().to_path_buf(),
+                })
+            }
         };
         let root = root.canonicalize().unwrap_or(root);
         Ok(Repo { git, root })
@@ -117,13 +124,20 @@ impl Repo {
 
     /// The commit a revision names (`HEAD`, a branch, `HEAD~2`, a full or short id).
     pub fn resolve(&self, rev: &str) -> Result<Oid, RepoError> {
-        match self.git.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
+        match self
+            .git
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+        {
             Ok(commit) => Ok(commit.id()),
             Err(e) => {
                 if rev == "HEAD" && self.git.head().is_err() {
                     Err(RepoError::NoCommits)
                 } else {
-                    Err(RepoError::BadRevision { rev: rev.to_string(), message: e.message().into() })
+                    Err(RepoError::BadRevision {
+                        rev: rev.to_string(),
+                        message: e.message().into(),
+                    })
                 }
             }
         }
@@ -131,14 +145,21 @@ impl Repo {
 
     /// The HEAD commit, or None in a repository with no commits.
     pub fn head(&self) -> Option<Oid> {
-        self.git.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id())
+        self.git
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .map(|c| c.id())
     }
 
     /// The main working tree's directory name, used as the default project name (lower-cased,
     /// made a valid image name). A linked worktree takes the name of the repository it belongs
     /// to, so that all worktrees of one repository share their runtime images.
     pub fn default_project_name(&self) -> String {
-        let common = self.common_dir().canonicalize().unwrap_or_else(|_| self.common_dir().to_path_buf());
+        let common = self
+            .common_dir()
+            .canonicalize()
+            .unwrap_or_else(|_| self.common_dir().to_path_buf());
         let main = if self.git.is_worktree() {
             // `<main>/.git` for a normal repository, `<name>.git` (or `<name>`) for a bare one.
             if common.file_name().is_some_and(|n| n == ".git") {
@@ -150,7 +171,10 @@ impl Repo {
             None
         };
         let dir = main.unwrap_or_else(|| self.root.clone());
-        let raw = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let raw = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         sanitize_name(&raw)
     }
 }
@@ -160,7 +184,13 @@ pub fn sanitize_name(raw: &str) -> String {
     let mut out: String = raw
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     while out.starts_with(['.', '_', '-']) {
         out.remove(0);

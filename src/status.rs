@@ -89,14 +89,21 @@ pub async fn of(project: &Project, analysis: &Analysis, engine: &Engine) -> Resu
             .unwrap_or_default();
         status.changed = diff(&old, &analysis.hashes())
             .into_iter()
-            .map(|c| Change { path: analysis.display_path(&c.path), change: c.change })
+            .map(|c| Change {
+                path: analysis.display_path(&c.path),
+                change: c.change,
+            })
             .collect();
     }
     Ok(status)
 }
 
 /// The newest image dockwright built for a service of this project.
-pub async fn newest_image(project: &Project, service: &str, engine: &Engine) -> Result<Option<ImageInfo>> {
+pub async fn newest_image(
+    project: &Project,
+    service: &str,
+    engine: &Engine,
+) -> Result<Option<ImageInfo>> {
     let images = engine
         .images_labelled(&[(labels::PROJECT, &project.name), (labels::SERVICE, service)])
         .await?;

@@ -64,11 +64,18 @@ impl BuildProgress {
     pub fn new(verbose: bool) -> BuildProgress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {prefix}: {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix}: {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             bar.enable_steady_tick(std::time::Duration::from_millis(120));
             bar
         });
-        BuildProgress { bar, step_output: Vec::new(), verbose }
+        BuildProgress {
+            bar,
+            step_output: Vec::new(),
+            verbose,
+        }
     }
 }
 
@@ -117,7 +124,11 @@ pub struct RunOutput {
 impl RunOutput {
     /// Output for a terminal or a pipe.
     pub fn new(verbose: bool, all_to_stderr: bool) -> RunOutput {
-        RunOutput { build: BuildProgress::new(verbose), all_to_stderr, partial: Default::default() }
+        RunOutput {
+            build: BuildProgress::new(verbose),
+            all_to_stderr,
+            partial: Default::default(),
+        }
     }
 
     fn write(&mut self, label: &str, is_err: bool, bytes: &[u8]) {
@@ -137,9 +148,13 @@ impl RunOutput {
             }
         }
         let _ = if to_err {
-            std::io::stderr().write_all(&data).and_then(|_| std::io::stderr().flush())
+            std::io::stderr()
+                .write_all(&data)
+                .and_then(|_| std::io::stderr().flush())
         } else {
-            std::io::stdout().write_all(&data).and_then(|_| std::io::stdout().flush())
+            std::io::stdout()
+                .write_all(&data)
+                .and_then(|_| std::io::stdout().flush())
         };
     }
 }
@@ -174,7 +189,11 @@ pub fn summary(r: &crate::sandbox::RunResult) -> String {
     let verdict = if r.passed {
         paint(colour, Style::Green, "passed")
     } else {
-        paint(colour, Style::Red, &format!("failed (exit {})", r.exit_code))
+        paint(
+            colour,
+            Style::Red,
+            &format!("failed (exit {})", r.exit_code),
+        )
     };
     format!(
         "{} at {} in {}: {verdict} in {:.1}s",
@@ -189,7 +208,10 @@ pub fn summary(r: &crate::sandbox::RunResult) -> String {
 /// the run can remove its container before the process ends.
 pub async fn interrupted() {
     use tokio::signal::unix::{signal, SignalKind};
-    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+    match (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) {
         (Ok(mut int), Ok(mut term)) => {
             tokio::select! {
                 _ = int.recv() => {}

@@ -49,7 +49,9 @@ pub enum Tree<'r> {
 impl<'r> Tree<'r> {
     /// The working tree below `root`.
     pub fn work(root: &Path) -> Tree<'static> {
-        Tree::Work { root: root.to_path_buf() }
+        Tree::Work {
+            root: root.to_path_buf(),
+        }
     }
 
     /// The tree of `commit`.
@@ -206,7 +208,9 @@ fn disk_entry(full: &Path, meta: &std::fs::Metadata) -> std::io::Result<Entry> {
     let kind = meta.file_type();
     Ok(if kind.is_symlink() {
         let target = std::fs::read_link(full)?;
-        Entry::Symlink { target: target.to_string_lossy().into_owned() }
+        Entry::Symlink {
+            target: target.to_string_lossy().into_owned(),
+        }
     } else if kind.is_dir() {
         if full.join(".git").exists() {
             Entry::Submodule
@@ -214,7 +218,9 @@ fn disk_entry(full: &Path, meta: &std::fs::Metadata) -> std::io::Result<Entry> {
             Entry::Dir
         }
     } else {
-        Entry::File { executable: meta.permissions().mode() & 0o111 != 0 }
+        Entry::File {
+            executable: meta.permissions().mode() & 0o111 != 0,
+        }
     })
 }
 
@@ -224,7 +230,9 @@ fn git_entry(repo: &Repository, mode: i32, id: Oid) -> std::io::Result<Entry> {
         0o160000 => Entry::Submodule,
         0o120000 => {
             let blob = repo.find_blob(id).map_err(git_io)?;
-            Entry::Symlink { target: String::from_utf8_lossy(blob.content()).into_owned() }
+            Entry::Symlink {
+                target: String::from_utf8_lossy(blob.content()).into_owned(),
+            }
         }
         0o100755 => Entry::File { executable: true },
         _ => Entry::File { executable: false },

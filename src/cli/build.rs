@@ -29,19 +29,35 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
             eprintln!("warning: {warning}");
         }
         let mut progress = BuildProgress::new(args.verbose);
-        let outcome =
-            runtime.block_on(crate::build::build(&project, &analysis, &tree, &engine, &mut progress))?;
+        let outcome = runtime.block_on(crate::build::build(
+            &project,
+            &analysis,
+            &tree,
+            &engine,
+            &mut progress,
+        ))?;
         if args.format == Format::Table {
             if outcome.built {
-                println!("{}: built {} in {:.1}s", outcome.service, outcome.image, outcome.duration.as_secs_f64());
+                println!(
+                    "{}: built {} in {:.1}s",
+                    outcome.service,
+                    outcome.image,
+                    outcome.duration.as_secs_f64()
+                );
             } else {
-                println!("{}: {} is up to date, nothing to build", outcome.service, outcome.image);
+                println!(
+                    "{}: {} is up to date, nothing to build",
+                    outcome.service, outcome.image
+                );
             }
         }
         outcomes.push(outcome);
     }
     if args.format == Format::Json {
-        println!("{}", serde_json::to_string_pretty(&outcomes).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&outcomes).unwrap_or_default()
+        );
     }
     Ok(Exit::Success)
 }

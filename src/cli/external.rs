@@ -8,17 +8,29 @@ use crate::exit::Exit;
 
 pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
     let mut args = args.into_iter();
-    let name = args.next().unwrap_or_default().to_string_lossy().into_owned();
+    let name = args
+        .next()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let program = format!("dockwright-{name}");
     let path = match which::which(&program) {
         Ok(path) => path,
         Err(_) => {
             let externals = external_names();
-            let candidates = super::COMMANDS.iter().map(|s| s.to_string()).chain(externals);
+            let candidates = super::COMMANDS
+                .iter()
+                .map(|s| s.to_string())
+                .chain(externals);
             let candidates: Vec<String> = candidates.collect();
             let help = match super::closest(&name, candidates.iter().map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`? `dockwright help` lists the commands"),
-                None => "`dockwright help` lists the commands; `dockwright-<name>` on PATH adds one".into(),
+                Some(close) => {
+                    format!("did you mean `{close}`? `dockwright help` lists the commands")
+                }
+                None => {
+                    "`dockwright help` lists the commands; `dockwright-<name>` on PATH adds one"
+                        .into()
+                }
             };
             return Err(Error::Message {
                 message: format!("no such command: `{name}`"),
@@ -46,9 +58,15 @@ pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
 fn external_names() -> Vec<String> {
     let mut names = Vec::new();
     for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
-            if let Some(name) = entry.file_name().to_str().and_then(|n| n.strip_prefix("dockwright-")) {
+            if let Some(name) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix("dockwright-"))
+            {
                 names.push(name.to_string());
             }
         }

@@ -18,18 +18,39 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
-    let project = if args.everywhere { None } else { Some(ctx.project()?.name) };
+    let project = if args.everywhere {
+        None
+    } else {
+        Some(ctx.project()?.name)
+    };
     let engine = super::engine_for_runs()?;
     let runtime = super::runtime()?;
-    let collected = runtime.block_on(crate::sandbox::gc::collect(&engine, project.as_deref(), args.all))?;
+    let collected = runtime.block_on(crate::sandbox::gc::collect(
+        &engine,
+        project.as_deref(),
+        args.all,
+    ))?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&collected).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&collected).unwrap_or_default()
+        ),
         Format::Table => {
             let removed = collected.iter().filter(|c| c.action == "removed").count();
             for c in &collected {
-                println!("{:8} {} {} ({} at {})", c.action, c.container, c.name, c.service, crate::sandbox::short(&c.commit));
+                println!(
+                    "{:8} {} {} ({} at {})",
+                    c.action,
+                    c.container,
+                    c.name,
+                    c.service,
+                    crate::sandbox::short(&c.commit)
+                );
             }
-            println!("removed {removed} container{}", if removed == 1 { "" } else { "s" });
+            println!(
+                "removed {removed} container{}",
+                if removed == 1 { "" } else { "s" }
+            );
         }
     }
     Ok(Exit::Success)

@@ -16,7 +16,10 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let engine = super::engine()?;
     let images = super::runtime()?.block_on(crate::images::list(&project, &engine))?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&images).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&images).unwrap_or_default()
+        ),
         Format::Table => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -24,7 +27,11 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                 .unwrap_or(0);
             println!("{:12}  {:50}  {:14}  SIZE", "SERVICE", "IMAGE", "BUILT");
             for image in &images {
-                let name = image.tags.first().cloned().unwrap_or_else(|| image.id.clone());
+                let name = image
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| image.id.clone());
                 println!(
                     "{:12}  {:50}  {:14}  {}",
                     image.service,

@@ -49,11 +49,22 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         }
     }
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        ),
         Format::Table => {
             let width = rows.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
-            let svc = rows.iter().map(|r| r.service.len()).max().unwrap_or(7).max(7);
-            println!("{:svc$}  {:width$}  {:>10}  HASH", "SERVICE", "PATH", "SIZE");
+            let svc = rows
+                .iter()
+                .map(|r| r.service.len())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            println!(
+                "{:svc$}  {:width$}  {:>10}  HASH",
+                "SERVICE", "PATH", "SIZE"
+            );
             for row in &rows {
                 println!(
                     "{:svc$}  {:width$}  {:>10}  {}",

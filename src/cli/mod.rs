@@ -60,8 +60,9 @@ enum Command {
 }
 
 /// The names of the built-in commands, for "did you mean".
-const COMMANDS: &[&str] =
-    &["build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "help"];
+const COMMANDS: &[&str] = &[
+    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "help",
+];
 
 /// Runs the CLI and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -69,7 +70,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Usage.code() } else { 0 };
+            return if e.use_stderr() {
+                Exit::Usage.code()
+            } else {
+                0
+            };
         }
     };
     let result = match cli.directory.clone().map_or_else(std::env::current_dir, Ok) {
@@ -126,7 +131,12 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::msg(format!("cannot start the async runtime: {e}"), "this is a bug; please report it"))
+        .map_err(|e| {
+            Error::msg(
+                format!("cannot start the async runtime: {e}"),
+                "this is a bug; please report it",
+            )
+        })
 }
 
 /// The bound of a quick engine call: `DOCKWRIGHT_ENGINE_TIMEOUT` seconds, else `default`.
@@ -142,16 +152,22 @@ pub fn engine_timeout(default: Duration) -> Duration {
 /// The engine from the process environment, with the CLI's bound: an unreachable engine is an
 /// error in well under two seconds.
 pub(crate) fn engine() -> Result<Engine> {
-    Ok(Engine::from_env(engine_timeout(Duration::from_millis(1500)))?)
+    Ok(Engine::from_env(engine_timeout(Duration::from_millis(
+        1500,
+    )))?)
 }
 
 /// The working tree, or the tree of `rev` read from git objects.
-pub(crate) fn snapshot<'r>(project: &'r Project, rev: Option<&str>) -> Result<crate::tree::Tree<'r>> {
+pub(crate) fn snapshot<'r>(
+    project: &'r Project,
+    rev: Option<&str>,
+) -> Result<crate::tree::Tree<'r>> {
     match rev {
         None => Ok(project.worktree()),
         Some(rev) => {
             let oid = project.repo.resolve(rev)?;
-            Ok(crate::tree::Tree::commit(project.repo.git(), oid).map_err(crate::repo::RepoError::from)?)
+            Ok(crate::tree::Tree::commit(project.repo.git(), oid)
+                .map_err(crate::repo::RepoError::from)?)
         }
     }
 }

@@ -40,7 +40,11 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         Format::Table => print_table(&all),
     }
     let fresh = all.iter().all(|s| s.state == State::Fresh);
-    Ok(if args.check && !fresh { Exit::Findings } else { Exit::Success })
+    Ok(if args.check && !fresh {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
 }
 
 fn print_table(all: &[status::ServiceStatus]) {
@@ -49,9 +53,17 @@ fn print_table(all: &[status::ServiceStatus]) {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    let svc = all.iter().map(|s| s.service.len()).max().unwrap_or(7).max(7);
+    let svc = all
+        .iter()
+        .map(|s| s.service.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     let img = all.iter().map(|s| s.image.len()).max().unwrap_or(5).max(5);
-    println!("{:svc$}  {:7}  {:img$}  {:14}  SIZE", "SERVICE", "STATE", "IMAGE", "BUILT");
+    println!(
+        "{:svc$}  {:7}  {:img$}  {:14}  SIZE",
+        "SERVICE", "STATE", "IMAGE", "BUILT"
+    );
     for s in all {
         let style = match s.state {
             State::Fresh => Style::Green,
@@ -59,9 +71,15 @@ fn print_table(all: &[status::ServiceStatus]) {
             State::Missing => Style::Red,
         };
         let state = paint(colour, style, &format!("{:7}", s.state.as_str()));
-        let built = s.built.map(|t| status::age(t, now)).unwrap_or_else(|| "-".into());
+        let built = s
+            .built
+            .map(|t| status::age(t, now))
+            .unwrap_or_else(|| "-".into());
         let size = s.size.map(status::size).unwrap_or_else(|| "-".into());
-        println!("{:svc$}  {state}  {:img$}  {built:14}  {size}", s.service, s.image);
+        println!(
+            "{:svc$}  {state}  {:img$}  {built:14}  {size}",
+            s.service, s.image
+        );
         for change in &s.changed {
             println!("{:svc$}    {} {}", "", change.change, change.path);
         }

@@ -38,7 +38,8 @@ pub(crate) struct Args {
 }
 
 fn parse_timeout(text: &str) -> std::result::Result<Duration, String> {
-    crate::config::parse_duration(text).ok_or_else(|| format!("`{text}` is not a duration; write `90s`, `10m` or `1h`"))
+    crate::config::parse_duration(text)
+        .ok_or_else(|| format!("`{text}` is not a duration; write `90s`, `10m` or `1h`"))
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
@@ -75,11 +76,13 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&results).unwrap_or_default()
+        );
     }
     Ok(match results.iter().find(|r| !r.passed) {
         None => Exit::Success,
         Some(failed) => Exit::Child(i32::try_from(failed.exit_code).unwrap_or(1).max(1)),
     })
 }
-

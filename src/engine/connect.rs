@@ -35,8 +35,12 @@ pub const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
 pub fn resolve(lookup: EnvLookup<'_>) -> Result<Endpoint, String> {
     let get = |name: &str| lookup(name).filter(|v| !v.is_empty());
     let tls_dir = || {
-        let verify = get(env::DOCKER_TLS_VERIFY).map(|v| v != "0").unwrap_or(false);
-        let dir = get(env::DOCKER_CERT_PATH).map(PathBuf::from).or_else(|| config_dir(lookup));
+        let verify = get(env::DOCKER_TLS_VERIFY)
+            .map(|v| v != "0")
+            .unwrap_or(false);
+        let dir = get(env::DOCKER_CERT_PATH)
+            .map(PathBuf::from)
+            .or_else(|| config_dir(lookup));
         if verify {
             dir
         } else {
@@ -45,13 +49,19 @@ pub fn resolve(lookup: EnvLookup<'_>) -> Result<Endpoint, String> {
     };
     if let Some(host) = get(env::DOCKER_HOST) {
         let tls = if host.starts_with("https://") {
-            get(env::DOCKER_CERT_PATH).map(PathBuf::from).or_else(|| config_dir(lookup))
+            get(env::DOCKER_CERT_PATH)
+                .map(PathBuf::from)
+                .or_else(|| config_dir(lookup))
         } else if host.starts_with("tcp://") {
             tls_dir()
         } else {
             None
         };
-        return Ok(Endpoint { host, origin: "DOCKER_HOST".into(), tls });
+        return Ok(Endpoint {
+            host,
+            origin: "DOCKER_HOST".into(),
+            tls,
+        });
     }
     let context = get(env::DOCKER_CONTEXT).or_else(|| current_context(lookup));
     if let Some(name) = context.filter(|n| n != "default") {
@@ -101,21 +111,50 @@ fn current_context(lookup: EnvLookup<'_>) -> Option<String> {
 /// Reads `contexts/meta/<sha256(name)>/meta.json`, as the docker CLI stores contexts.
 fn context_endpoint(lookup: EnvLookup<'_>, name: &str) -> Result<Endpoint, String> {
     let dir = config_dir(lookup).ok_or("no docker configuration directory")?;
-    let digest: String = Sha256::digest(name.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    let meta = dir.join("contexts").join("meta").join(&digest).join("meta.json");
-    let text = std::fs::read_to_string(&meta)
-        .map_err(|e| format!("docker context `{name}`: cannot read `{}`: {e}", meta.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("docker context `{name}`: `{}` is not JSON: {e}", meta.display()))?;
+    let digest: String = Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let meta = dir
+        .join("contexts")
+        .join("meta")
+        .join(&digest)
+        .join("meta.json");
+    let text = std::fs::read_to_string(&meta).map_err(|e| {
+        format!(
+            "docker context `{name}`: cannot read `{}`: {e}",
+            meta.display()
+        )
+    })?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "docker context `{name}`: `{}` is not JSON: {e}",
+            meta.display()
+        )
+    })?;
     let docker = &json["Endpoints"]["docker"];
     let host = docker["Host"]
         .as_str()
-        .ok_or_else(|| format!("docker context `{name}` has no docker endpoint in `{}`", meta.display()))?
+        .ok_or_else(|| {
+            format!(
+                "docker context `{name}` has no docker endpoint in `{}`",
+                meta.display()
+            )
+        })?
         .to_string();
-    let tls_dir = dir.join("contexts").join("tls").join(&digest).join("docker");
-    let tls = (!docker["SkipTLSVerify"].as_bool().unwrap_or(false) && tls_dir.join("ca.pem").exists())
-        .then_some(tls_dir);
-    Ok(Endpoint { host, origin: format!("docker context `{name}`"), tls })
+    let tls_dir = dir
+        .join("contexts")
+        .join("tls")
+        .join(&digest)
+        .join("docker");
+    let tls = (!docker["SkipTLSVerify"].as_bool().unwrap_or(false)
+        && tls_dir.join("ca.pem").exists())
+    .then_some(tls_dir);
+    Ok(Endpoint {
+        host,
+        origin: format!("docker context `{name}`"),
+        tls,
+    })
 }
 
 #[cfg(test)]
@@ -124,13 +163,20 @@ mod tests {
     use std::collections::HashMap;
 
     fn with(vars: &[(&str, &str)]) -> Result<Endpoint, String> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         resolve(&move |name: &str| map.get(name).cloned())
     }
 
     #[test]
     fn docker_host_wins() {
-        let ep = with(&[("DOCKER_HOST", "tcp://10.0.0.1:2375"), ("DOCKER_CONTEXT", "remote")]).unwrap();
+        let ep = with(&[
+            ("DOCKER_HOST", "tcp://10.0.0.1:2375"),
+            ("DOCKER_CONTEXT", "remote"),
+        ])
+        .unwrap();
         assert_eq!(ep.host, "tcp://10.0.0.1:2375");
         assert_eq!(ep.origin, "DOCKER_HOST");
         assert_eq!(ep.tls, None);
@@ -139,8 +185,10 @@ mod tests {
     #[test]
     fn context_is_read_from_meta_json() {
         let dir = tempfile::tempdir().unwrap();
-        let digest: String =
-            Sha256::digest(b"remote").iter().map(|b| format!("{b:02x}")).collect();
+        let digest: String = Sha256::digest(b"remote")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let meta = dir.path().join("contexts/meta").join(digest);
         std::fs::create_dir_all(&meta).unwrap();
         std::fs::write(
@@ -148,7 +196,11 @@ mod tests {
             r#"{"Name":"remote","Endpoints":{"docker":{"Host":"unix:///tmp/remote.sock","SkipTLSVerify":false}}}"#,
         )
         .unwrap();
-        std::fs::write(dir.path().join("config.json"), r#"{"currentContext":"remote"}"#).unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"currentContext":"remote"}"#,
+        )
+        .unwrap();
         let config = dir.path().to_str().unwrap().to_string();
         let ep = with(&[("DOCKER_CONFIG", &config)]).unwrap();
         assert_eq!(ep.host, "unix:///tmp/remote.sock");

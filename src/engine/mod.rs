@@ -12,7 +12,10 @@ pub use connect::{Endpoint, EnvLookup};
 
 /// Every call dockwright makes exists in API 1.41 (engine 20.10); asking for it explicitly
 /// avoids a version negotiation round trip on every start.
-const API_VERSION: ClientVersion = ClientVersion { major_version: 1, minor_version: 41 };
+const API_VERSION: ClientVersion = ClientVersion {
+    major_version: 1,
+    minor_version: 41,
+};
 /// Default bound of a quick call (inspect, list, create, remove).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bound of the response headers of long calls (build, wait, attach).
@@ -124,7 +127,11 @@ impl Engine {
             return Err(unavailable(format!("`{host}` is not an engine address")));
         }
         .map_err(|e| unavailable(describe(&e)))?;
-        Ok(Engine { docker, endpoint, quick })
+        Ok(Engine {
+            docker,
+            endpoint,
+            quick,
+        })
     }
 
     /// Connects using this process's environment.
@@ -146,12 +153,14 @@ impl Engine {
     pub fn error(&self, what: impl Into<String>, e: bollard::errors::Error) -> EngineError {
         use bollard::errors::Error as B;
         match e {
-            B::DockerResponseServerError { message, .. } => {
-                EngineError::Call { what: what.into(), message }
-            }
-            B::JsonDataError { .. } | B::JsonSerdeError { .. } => {
-                EngineError::Call { what: what.into(), message: describe(&e) }
-            }
+            B::DockerResponseServerError { message, .. } => EngineError::Call {
+                what: what.into(),
+                message,
+            },
+            B::JsonDataError { .. } | B::JsonSerdeError { .. } => EngineError::Call {
+                what: what.into(),
+                message: describe(&e),
+            },
             other => self.unavailable(describe(&other)),
         }
     }
@@ -174,13 +183,17 @@ impl Engine {
         match tokio::time::timeout(self.quick, call).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(self.error(what, e)),
-            Err(_) => Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64()))),
+            Err(_) => {
+                Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64())))
+            }
         }
     }
 
     /// Checks that the engine answers.
     pub async fn ping(&self) -> Result<(), EngineError> {
-        self.quick("ping the engine", self.docker.ping()).await.map(|_| ())
+        self.quick("ping the engine", self.docker.ping())
+            .await
+            .map(|_| ())
     }
 
     /// The image a reference names, or None when there is none.
@@ -191,24 +204,37 @@ impl Engine {
                 Ok(Some(ImageInfo {
                     id: inspect.id.unwrap_or_default(),
                     tags: inspect.repo_tags.unwrap_or_default(),
-                    created: inspect.created.as_deref().and_then(parse_rfc3339).unwrap_or(0),
+                    created: inspect
+                        .created
+                        .as_deref()
+                        .and_then(parse_rfc3339)
+                        .unwrap_or(0),
                     size: inspect.size.unwrap_or(0),
                     labels: config.labels.unwrap_or_default(),
                     user: config.user.unwrap_or_default(),
                     workdir: config.working_dir.unwrap_or_default(),
                 }))
             }
-            Ok(Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. })) => Ok(None),
+            Ok(Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            })) => Ok(None),
             Ok(Err(e)) => Err(self.error(format!("inspect image `{reference}`"), e)),
-            Err(_) => Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64()))),
+            Err(_) => {
+                Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64())))
+            }
         }
     }
 
     /// Images carrying every `key=value` label given, newest first.
-    pub async fn images_labelled(&self, labels: &[(&str, &str)]) -> Result<Vec<ImageInfo>, EngineError> {
+    pub async fn images_labelled(
+        &self,
+        labels: &[(&str, &str)],
+    ) -> Result<Vec<ImageInfo>, EngineError> {
         let filter: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let filters: HashMap<&str, Vec<String>> = [("label", filter)].into();
-        let options = bollard::query_parameters::ListImagesOptionsBuilder::default().filters(&filters).build();
+        let options = bollard::query_parameters::ListImagesOptionsBuilder::default()
+            .filters(&filters)
+            .build();
         let mut images: Vec<ImageInfo> = self
             .quick("list images", self.docker.list_images(Some(options)))
             .await?
@@ -228,10 +254,15 @@ impl Engine {
 
     /// Removes an image by reference or id (untags it when other tags remain).
     pub async fn remove_image(&self, reference: &str) -> Result<(), EngineError> {
-        let options = bollard::query_parameters::RemoveImageOptionsBuilder::default().force(true).build();
-        self.quick(format!("remove image `{reference}`"), self.docker.remove_image(reference, Some(options), None))
-            .await
-            .map(|_| ())
+        let options = bollard::query_parameters::RemoveImageOptionsBuilder::default()
+            .force(true)
+            .build();
+        self.quick(
+            format!("remove image `{reference}`"),
+            self.docker.remove_image(reference, Some(options), None),
+        )
+        .await
+        .map(|_| ())
     }
 }
 
@@ -291,7 +322,10 @@ mod tests {
     #[test]
     fn rfc3339_times() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_rfc3339("2026-11-23T19:37:42.123456789Z"), Some(1795462662));
+        assert_eq!(
+            parse_rfc3339("2026-11-23T19:37:42.123456789Z"),
+            Some(1795462662)
+        );
         assert_eq!(parse_rfc3339("2026-11-23T21:37:42+02:00"), Some(1795462662));
         assert_eq!(parse_rfc3339("garbage"), None);
     }

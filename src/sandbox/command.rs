@@ -21,7 +21,11 @@ const STACKS: &[(&str, &[&str])] = &[
 ];
 
 /// The argument vector to run, and where it came from (for `--verbose`).
-pub fn resolve(service: &ServiceConfig, tree: &Tree<'_>, given: &[String]) -> Result<(Vec<String>, String)> {
+pub fn resolve(
+    service: &ServiceConfig,
+    tree: &Tree<'_>,
+    given: &[String],
+) -> Result<(Vec<String>, String)> {
     if !given.is_empty() {
         return Ok((given.to_vec(), "the command line".into()));
     }
@@ -31,7 +35,10 @@ pub fn resolve(service: &ServiceConfig, tree: &Tree<'_>, given: &[String]) -> Re
     for (marker, argv) in STACKS {
         let path = join(&service.context, marker);
         if matches!(tree.entry(&path), Ok(Some(crate::tree::Entry::File { .. }))) {
-            return Ok((argv.iter().map(|s| s.to_string()).collect(), format!("`{path}`")));
+            return Ok((
+                argv.iter().map(|s| s.to_string()).collect(),
+                format!("`{path}`"),
+            ));
         }
     }
     Err(Error::msg(

@@ -35,8 +35,16 @@ pub async fn collect(engine: &Engine, project: Option<&str>, all: bool) -> Resul
         filter.push(format!("{}={project}", labels::PROJECT));
     }
     let filters: HashMap<&str, Vec<String>> = [("label", filter)].into();
-    let options = ListContainersOptionsBuilder::default().all(true).filters(&filters).build();
-    let containers = engine.quick("list test containers", engine.docker().list_containers(Some(options))).await?;
+    let options = ListContainersOptionsBuilder::default()
+        .all(true)
+        .filters(&filters)
+        .build();
+    let containers = engine
+        .quick(
+            "list test containers",
+            engine.docker().list_containers(Some(options)),
+        )
+        .await?;
     let here = super::hostname();
     let mut out = Vec::new();
     for c in containers {
@@ -44,7 +52,10 @@ pub async fn collect(engine: &Engine, project: Option<&str>, all: bool) -> Resul
         let get = |k: &str| labels_of.get(k).cloned().unwrap_or_default();
         let id = c.id.clone().unwrap_or_default();
         let alive = get(HOST_LABEL) == here
-            && get(PID_LABEL).parse::<i32>().map(process_alive).unwrap_or(false);
+            && get(PID_LABEL)
+                .parse::<i32>()
+                .map(process_alive)
+                .unwrap_or(false);
         let action = if !all && get(KEEP_LABEL) == "1" {
             "kept".to_string()
         } else if !all && alive {
@@ -55,7 +66,12 @@ pub async fn collect(engine: &Engine, project: Option<&str>, all: bool) -> Resul
         };
         out.push(Collected {
             container: id.get(..12).unwrap_or(&id).to_string(),
-            name: c.names.unwrap_or_default().first().map(|n| n.trim_start_matches('/').to_string()).unwrap_or_default(),
+            name: c
+                .names
+                .unwrap_or_default()
+                .first()
+                .map(|n| n.trim_start_matches('/').to_string())
+                .unwrap_or_default(),
             project: get(labels::PROJECT),
             service: get(labels::SERVICE),
             commit: get(labels::COMMIT),

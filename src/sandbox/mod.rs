@@ -116,14 +116,38 @@ pub async fn run(
         let tree = Tree::commit(project.repo.git(), oid).map_err(crate::repo::RepoError::from)?;
         (tree, oid.to_string())
     };
-    let config = if request.worktree { project.config.clone() } else { project.config_in(&tree)? };
-    let services: Vec<ServiceConfig> =
-        project.services(&config, &request.services)?.into_iter().cloned().collect();
-    let listed = if request.worktree { Some(payload::worktree_files(project)?) } else { None };
+    let config = if request.worktree {
+        project.config.clone()
+    } else {
+        project.config_in(&tree)?
+    };
+    let services: Vec<ServiceConfig> = project
+        .services(&config, &request.services)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let listed = if request.worktree {
+        Some(payload::worktree_files(project)?)
+    } else {
+        None
+    };
     let mut results = Vec::new();
     for service in &services {
-        let label = if services.len() > 1 { service.name.clone() } else { String::new() };
-        let one = One { project, engine, request, tree: &tree, commit: &commit, service, label, listed: listed.as_deref() };
+        let label = if services.len() > 1 {
+            service.name.clone()
+        } else {
+            String::new()
+        };
+        let one = One {
+            project,
+            engine,
+            request,
+            tree: &tree,
+            commit: &commit,
+            service,
+            label,
+            listed: listed.as_deref(),
+        };
         results.push(one.run(out, cancel.as_mut()).await?);
     }
     Ok(results)
@@ -158,9 +182,25 @@ impl One<'_> {
             prepared = self.prepare(out) => prepared?,
             _ = cancel.as_mut() => return Err(self.interrupted()),
         };
-        let Prepared { analysis, image, settings, argv, baked } = prepared;
+        let Prepared {
+            analysis,
+            image,
+            settings,
+            argv,
+            baked,
+        } = prepared;
         let mut container = Container::create(self, &analysis, &image, &settings, &argv).await?;
-        let result = self.drive(&mut container, &image, &settings, baked, out, cancel, started).await;
+        let result = self
+            .drive(
+                &mut container,
+                &image,
+                &settings,
+                baked,
+                out,
+                cancel,
+                started,
+            )
+            .await;
         match (&result, self.request.keep) {
             (Ok(_), true) => container.keep(),
             _ => container.remove().await,
@@ -187,15 +227,23 @@ impl One<'_> {
         let (image, baked) = match &self.request.target {
             Some(stage) => (self.build_target(stage, out).await?, true),
             None => {
-                let outcome = build::build(self.project, &analysis, self.tree, self.engine, out).await?;
+                let outcome =
+                    build::build(self.project, &analysis, self.tree, self.engine, out).await?;
                 if outcome.built {
-                    out.note(&format!("built runtime image {} for {}", outcome.image, short(self.commit)));
+                    out.note(&format!(
+                        "built runtime image {} for {}",
+                        outcome.image,
+                        short(self.commit)
+                    ));
                 }
                 (outcome.image, false)
             }
         };
         let info: ImageInfo = self.engine.image(&image).await?.ok_or_else(|| {
-            Error::msg(format!("image `{image}` vanished before the test run"), "run the tests again")
+            Error::msg(
+                format!("image `{image}` vanished before the test run"),
+                "run the tests again",
+            )
         })?;
         let mut settings = Settings::new(&self.service.sandbox, &info.user, &info.workdir);
         if let Some(timeout) = self.request.timeout {
@@ -212,7 +260,13 @@ impl One<'_> {
                 out.note(&format!("  {line}"));
             }
         }
-        Ok(Prepared { analysis, image, settings, argv, baked })
+        Ok(Prepared {
+            analysis,
+            image,
+            settings,
+            argv,
+            baked,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -240,19 +294,43 @@ impl One<'_> {
             }
             files = payload.files;
             bytes = payload.bytes;
-            let options = UploadToContainerOptionsBuilder::default().path(&settings.workdir).build();
+            let options = UploadToContainerOptionsBuilder::default()
+                .path(&settings.workdir)
+                .build();
             self.engine
                 .quick(
                     format!("copy the source into `{}`", settings.workdir),
-                    docker.upload_to_container(&id, Some(options), bollard::body_full(payload.tar.into())),
+                    docker.upload_to_container(
+                        &id,
+                        Some(options),
+                        bollard::body_full(payload.tar.into()),
+                    ),
                 )
                 .await?;
         }
-        let attach = AttachContainerOptionsBuilder::default().stream(true).stdout(true).stderr(true).build();
-        let mut output = self.engine.quick("attach to the test container", docker.attach_container(&id, Some(attach))).await?.output;
-        self.engine.quick("start the test container", docker.start_container(&id, None)).await?;
+        let attach = AttachContainerOptionsBuilder::default()
+            .stream(true)
+            .stdout(true)
+            .stderr(true)
+            .build();
+        let mut output = self
+            .engine
+            .quick(
+                "attach to the test container",
+                docker.attach_container(&id, Some(attach)),
+            )
+            .await?
+            .output;
+        self.engine
+            .quick(
+                "start the test container",
+                docker.start_container(&id, None),
+            )
+            .await?;
 
-        let wait_options = WaitContainerOptionsBuilder::default().condition("not-running").build();
+        let wait_options = WaitContainerOptionsBuilder::default()
+            .condition("not-running")
+            .build();
         let mut wait = docker.wait_container(&id, Some(wait_options));
         let deadline = tokio::time::sleep(settings.timeout);
         tokio::pin!(deadline);
@@ -312,14 +390,25 @@ impl One<'_> {
 
     /// The uid and gid of a named user, read from the image's `/etc/passwd` and `/etc/group`.
     async fn lookup_owner(&self, id: &str, user: &str) -> (u64, u64) {
-        let passwd = self.read_container_file(id, "/etc/passwd").await.unwrap_or_default();
-        let group = self.read_container_file(id, "/etc/group").await.unwrap_or_default();
+        let passwd = self
+            .read_container_file(id, "/etc/passwd")
+            .await
+            .unwrap_or_default();
+        let group = self
+            .read_container_file(id, "/etc/group")
+            .await
+            .unwrap_or_default();
         settings::lookup_ids(user, &passwd, &group).unwrap_or((1000, 1000))
     }
 
     async fn read_container_file(&self, id: &str, path: &str) -> Option<String> {
-        let options = bollard::query_parameters::DownloadFromContainerOptionsBuilder::default().path(path).build();
-        let mut stream = self.engine.docker().download_from_container(id, Some(options));
+        let options = bollard::query_parameters::DownloadFromContainerOptionsBuilder::default()
+            .path(path)
+            .build();
+        let mut stream = self
+            .engine
+            .docker()
+            .download_from_container(id, Some(options));
         let mut data = Vec::new();
         while let Some(chunk) = stream.next().await {
             data.extend_from_slice(&chunk.ok()?);
@@ -337,7 +426,12 @@ impl One<'_> {
         let target_service = ServiceConfig {
             dockerfile: dockerfile.clone(),
             target: Some(stage.to_string()),
-            image: Some(format!("{}-{}-{}", self.project.name, self.service.name, crate::repo::sanitize_name(stage))),
+            image: Some(format!(
+                "{}-{}-{}",
+                self.project.name,
+                self.service.name,
+                crate::repo::sanitize_name(stage)
+            )),
             ..self.service.clone()
         };
         // The stage's inputs are what its COPY instructions read, usually the whole context.
@@ -385,7 +479,13 @@ impl Container {
             cmd: Some(argv.to_vec()),
             user: Some(settings.user.clone()),
             working_dir: Some(settings.workdir.clone()),
-            env: Some(settings.env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+            env: Some(
+                settings
+                    .env
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect(),
+            ),
             labels: Some(label_map),
             // An anonymous volume at the workdir: writable on a read-only root, filled by the
             // upload before start, and removed with the container.
@@ -396,13 +496,23 @@ impl Container {
             host_config: Some(settings.host_config(false)),
             ..ContainerCreateBody::default()
         };
-        let name = format!("dockwright-{}-{}-{}", one.project.name, one.service.name, run_id);
+        let name = format!(
+            "dockwright-{}-{}-{}",
+            one.project.name, one.service.name, run_id
+        );
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
         let created = one
             .engine
-            .quick(format!("create the test container from `{image}`"), one.engine.docker().create_container(Some(options), body))
+            .quick(
+                format!("create the test container from `{image}`"),
+                one.engine.docker().create_container(Some(options), body),
+            )
             .await?;
-        Ok(Container { id: created.id, engine: one.engine.clone(), done: false })
+        Ok(Container {
+            id: created.id,
+            engine: one.engine.clone(),
+            done: false,
+        })
     }
 
     fn keep(&mut self) {
@@ -425,7 +535,10 @@ impl Drop for Container {
         let engine = self.engine.clone();
         let id = self.id.clone();
         let _ = std::thread::spawn(move || {
-            if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
                 rt.block_on(remove_container(&engine, &id));
             }
         })
@@ -435,14 +548,28 @@ impl Drop for Container {
 
 /// Removes a container and its anonymous volumes, killing it first if it runs.
 pub async fn remove_container(engine: &Engine, id: &str) {
-    let options = RemoveContainerOptionsBuilder::default().force(true).v(true).build();
-    let _ = tokio::time::timeout(CLEANUP_TIMEOUT, engine.docker().remove_container(id, Some(options))).await;
+    let options = RemoveContainerOptionsBuilder::default()
+        .force(true)
+        .v(true)
+        .build();
+    let _ = tokio::time::timeout(
+        CLEANUP_TIMEOUT,
+        engine.docker().remove_container(id, Some(options)),
+    )
+    .await;
 }
 
 fn run_id() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{:x}{:04x}", (nanos / 1_000_000) as u64 & 0xffff_ffff, std::process::id() & 0xffff)
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{:x}{:04x}",
+        (nanos / 1_000_000) as u64 & 0xffff_ffff,
+        std::process::id() & 0xffff
+    )
 }
 
 /// This machine's name, to tell our runs from another machine's on a shared engine.

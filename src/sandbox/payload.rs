@@ -51,7 +51,9 @@ pub fn pack(
     match listed {
         Some(paths) => {
             for path in paths {
-                let Some(rel) = within(&service.context, path) else { continue };
+                let Some(rel) = within(&service.context, path) else {
+                    continue;
+                };
                 if ignore.is_excluded(rel) {
                     continue;
                 }
@@ -76,9 +78,22 @@ pub fn pack(
             packer.lfs[0]
         ));
     }
-    let Packer { builder, files, bytes, warnings, .. } = packer;
-    let tar = builder.into_inner().map_err(|e| Error::io("pack", "the test payload", e))?;
-    Ok(Payload { tar, files, bytes, warnings })
+    let Packer {
+        builder,
+        files,
+        bytes,
+        warnings,
+        ..
+    } = packer;
+    let tar = builder
+        .into_inner()
+        .map_err(|e| Error::io("pack", "the test payload", e))?;
+    Ok(Payload {
+        tar,
+        files,
+        bytes,
+        warnings,
+    })
 }
 
 fn within<'a>(context: &str, path: &'a str) -> Option<&'a str> {
@@ -89,7 +104,11 @@ fn within<'a>(context: &str, path: &'a str) -> Option<&'a str> {
 }
 
 fn read_error(path: &str, e: std::io::Error) -> Error {
-    InputsError::Read { path: path.to_string(), message: e.to_string() }.into()
+    InputsError::Read {
+        path: path.to_string(),
+        message: e.to_string(),
+    }
+    .into()
 }
 
 struct Packer<'a, 't> {
@@ -122,7 +141,11 @@ impl Packer<'_, '_> {
             return Ok(());
         }
         let mut header = self.header(tar::EntryType::Directory, 0o755, 0);
-        let name = if rel.is_empty() { "./".to_string() } else { format!("{rel}/") };
+        let name = if rel.is_empty() {
+            "./".to_string()
+        } else {
+            format!("{rel}/")
+        };
         self.builder
             .append_data(&mut header, name, std::io::empty())
             .map_err(|e| Error::io("pack", rel, e))
@@ -142,7 +165,9 @@ impl Packer<'_, '_> {
         let entries = self.tree.list(&full).map_err(|e| read_error(&full, e))?;
         for (name, entry) in entries {
             let rel = join(dir, &name);
-            if self.ignore.is_excluded(&rel) && !(entry == Entry::Dir && self.ignore.must_descend(&rel)) {
+            if self.ignore.is_excluded(&rel)
+                && !(entry == Entry::Dir && self.ignore.must_descend(&rel))
+            {
                 continue;
             }
             if entry == Entry::Dir {
@@ -168,8 +193,11 @@ impl Packer<'_, '_> {
                 if data.starts_with(LFS_POINTER) {
                     self.lfs.push(full.clone());
                 }
-                let mut header =
-                    self.header(tar::EntryType::Regular, if executable { 0o755 } else { 0o644 }, data.len() as u64);
+                let mut header = self.header(
+                    tar::EntryType::Regular,
+                    if executable { 0o755 } else { 0o644 },
+                    data.len() as u64,
+                );
                 self.builder
                     .append_data(&mut header, rel, data.as_slice())
                     .map_err(|e| Error::io("pack", &full, e))?;
@@ -199,12 +227,21 @@ impl Packer<'_, '_> {
 /// untracked files that git does not ignore (so `.env` in `.gitignore` never goes in).
 pub fn worktree_files(project: &Project) -> Result<Vec<String>> {
     let out = crate::repo::git_command(project.repo.root())
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .output()
         .map_err(|e| Error::io("run", "git ls-files", e))?;
     if !out.status.success() {
         return Err(Error::msg(
-            format!("`git ls-files` failed: {}", String::from_utf8_lossy(&out.stderr).trim()),
+            format!(
+                "`git ls-files` failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
             "check that `git status` works in this repository",
         ));
     }

@@ -40,7 +40,9 @@ pub fn parse(stdin: &str) -> Result<Vec<PushedRef>, String> {
                     remote_ref: remote_ref.to_string(),
                     remote_oid: remote_oid.to_string(),
                 }),
-                _ => Err(format!("unexpected line from git on pre-push's stdin: `{line}`")),
+                _ => Err(format!(
+                    "unexpected line from git on pre-push's stdin: `{line}`"
+                )),
             }
         })
         .collect()
@@ -77,7 +79,10 @@ pub fn pre_push(dir: &Path, remote: &str, _url: &str, stdin: &str) -> i32 {
     match run(dir, remote, &commits) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("dockwright: the tests could not run, so the push is stopped.\n{}", e.render());
+            eprintln!(
+                "dockwright: the tests could not run, so the push is stopped.\n{}",
+                e.render()
+            );
             eprintln!("help: to push anyway, `git push --no-verify` or DOCKWRIGHT_SKIP=1");
             e.exit().code().max(1)
         }
@@ -86,7 +91,9 @@ pub fn pre_push(dir: &Path, remote: &str, _url: &str, stdin: &str) -> i32 {
 
 fn run(dir: &Path, remote: &str, commits: &[(String, Vec<String>)]) -> Result<i32, Error> {
     let project = Project::discover(dir)?;
-    let engine = crate::engine::Engine::from_env(crate::cli::engine_timeout(std::time::Duration::from_secs(10)))?;
+    let engine = crate::engine::Engine::from_env(crate::cli::engine_timeout(
+        std::time::Duration::from_secs(10),
+    ))?;
     let runtime = crate::cli::runtime()?;
     eprintln!(
         "dockwright: testing {} commit{} before pushing to `{remote}`; git holds the connection open meanwhile (skip with `git push --no-verify`)",
@@ -96,7 +103,10 @@ fn run(dir: &Path, remote: &str, commits: &[(String, Vec<String>)]) -> Result<i3
     let mut failed: Vec<(String, Vec<String>, RunResult)> = Vec::new();
     let mut output = crate::term::RunOutput::new(false, true);
     for (oid, refs) in commits {
-        let request = Request { rev: Some(oid.clone()), ..Request::default() };
+        let request = Request {
+            rev: Some(oid.clone()),
+            ..Request::default()
+        };
         let cancel = crate::term::interrupted();
         let results = runtime.block_on(async {
             tokio::pin!(cancel);
@@ -144,7 +154,10 @@ mod tests {
         assert_eq!(
             commits_to_test(&refs),
             vec![
-                ("1111".to_string(), vec!["refs/heads/a".to_string(), "refs/heads/b".to_string()]),
+                (
+                    "1111".to_string(),
+                    vec!["refs/heads/a".to_string(), "refs/heads/b".to_string()]
+                ),
                 ("4444".to_string(), vec!["refs/heads/c".to_string()]),
             ]
         );

@@ -89,7 +89,10 @@ impl Settings {
         let workdir = config
             .workdir
             .clone()
-            .or_else(|| (!image_workdir.is_empty() && image_workdir != "/").then(|| image_workdir.to_string()))
+            .or_else(|| {
+                (!image_workdir.is_empty() && image_workdir != "/")
+                    .then(|| image_workdir.to_string())
+            })
             .unwrap_or_else(|| DEFAULT_WORKDIR.into());
         let mut env: Vec<(String, String)> = vec![
             // A read-only root leaves no writable home; tools that cache there get /tmp.
@@ -103,12 +106,20 @@ impl Settings {
             cap_drop_all,
             no_new_privileges,
             user,
-            memory: config.memory.as_deref().and_then(parse_bytes).unwrap_or_else(|| parse_bytes(DEFAULT_MEMORY).unwrap_or(0)),
+            memory: config
+                .memory
+                .as_deref()
+                .and_then(parse_bytes)
+                .unwrap_or_else(|| parse_bytes(DEFAULT_MEMORY).unwrap_or(0)),
             pids: config.pids.unwrap_or(DEFAULT_PIDS),
             cpus: config.cpus.unwrap_or(DEFAULT_CPUS),
             init,
             workdir,
-            timeout: config.timeout.as_deref().and_then(parse_duration).unwrap_or(DEFAULT_TIMEOUT),
+            timeout: config
+                .timeout
+                .as_deref()
+                .and_then(parse_duration)
+                .unwrap_or(DEFAULT_TIMEOUT),
             env,
             relaxed,
         }
@@ -117,13 +128,18 @@ impl Settings {
     /// The engine's host configuration for these settings.
     pub fn host_config(&self, auto_remove: bool) -> HostConfig {
         let mut tmpfs = HashMap::new();
-        tmpfs.insert("/tmp".to_string(), "rw,exec,nosuid,nodev,size=1g".to_string());
+        tmpfs.insert(
+            "/tmp".to_string(),
+            "rw,exec,nosuid,nodev,size=1g".to_string(),
+        );
         HostConfig {
             network_mode: Some(self.network.clone()),
             readonly_rootfs: Some(self.read_only),
             tmpfs: Some(tmpfs),
             cap_drop: self.cap_drop_all.then(|| vec!["ALL".to_string()]),
-            security_opt: self.no_new_privileges.then(|| vec!["no-new-privileges".to_string()]),
+            security_opt: self
+                .no_new_privileges
+                .then(|| vec!["no-new-privileges".to_string()]),
             pids_limit: Some(self.pids),
             memory: Some(self.memory),
             memory_swap: Some(self.memory),
@@ -138,15 +154,29 @@ impl Settings {
     pub fn describe(&self) -> Vec<String> {
         let mut lines = vec![
             format!("network: {}", self.network),
-            format!("read-only root: {} (tmpfs /tmp, writable {})", self.read_only, self.workdir),
-            format!("capabilities dropped: {}", if self.cap_drop_all { "all" } else { "none" }),
+            format!(
+                "read-only root: {} (tmpfs /tmp, writable {})",
+                self.read_only, self.workdir
+            ),
+            format!(
+                "capabilities dropped: {}",
+                if self.cap_drop_all { "all" } else { "none" }
+            ),
             format!("no-new-privileges: {}", self.no_new_privileges),
             format!("user: {}", self.user),
-            format!("memory: {} MiB, pids: {}, cpus: {}", self.memory >> 20, self.pids, self.cpus),
+            format!(
+                "memory: {} MiB, pids: {}, cpus: {}",
+                self.memory >> 20,
+                self.pids,
+                self.cpus
+            ),
             format!("init: {}, timeout: {}s", self.init, self.timeout.as_secs()),
         ];
         if !self.relaxed.is_empty() {
-            lines.push(format!("relaxed in dockwright.toml: {}", self.relaxed.join(", ")));
+            lines.push(format!(
+                "relaxed in dockwright.toml: {}",
+                self.relaxed.join(", ")
+            ));
         }
         lines
     }
@@ -179,7 +209,9 @@ pub fn lookup_ids(user: &str, passwd: &str, group: &str) -> Option<(u64, u64)> {
             Ok(gid) => gid,
             Err(_) => group.lines().find_map(|line| {
                 let fields: Vec<&str> = line.split(':').collect();
-                (fields.first() == Some(&g) && fields.len() > 2).then(|| fields[2].parse().ok()).flatten()
+                (fields.first() == Some(&g) && fields.len() > 2)
+                    .then(|| fields[2].parse().ok())
+                    .flatten()
             })?,
         },
     };
@@ -200,7 +232,10 @@ mod tests {
         assert!(s.relaxed.is_empty());
         let host = s.host_config(true);
         assert_eq!(host.cap_drop, Some(vec!["ALL".to_string()]));
-        assert_eq!(host.security_opt, Some(vec!["no-new-privileges".to_string()]));
+        assert_eq!(
+            host.security_opt,
+            Some(vec!["no-new-privileges".to_string()])
+        );
     }
 
     #[test]
@@ -212,13 +247,23 @@ mod tests {
             ..SandboxConfig::default()
         };
         let s = Settings::new(&config, "app", "/srv");
-        assert_eq!(s.relaxed, vec!["read_only = false", "network = \"bridge\"", "user = \"root\""]);
+        assert_eq!(
+            s.relaxed,
+            vec![
+                "read_only = false",
+                "network = \"bridge\"",
+                "user = \"root\""
+            ]
+        );
         assert_eq!(s.workdir, "/srv");
     }
 
     #[test]
     fn image_user_is_kept_when_not_root() {
-        assert_eq!(Settings::new(&SandboxConfig::default(), "app", "").user, "app");
+        assert_eq!(
+            Settings::new(&SandboxConfig::default(), "app", "").user,
+            "app"
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ use crate::support::{bin, leftovers, TestRepo, BUSYBOX};
 fn repo_with_test(test: &str) -> TestRepo {
     let repo = TestRepo::new();
     repo.busybox_service()
-        .write("dockwright.toml", format!("[services.app]\ntest = {test:?}\n"))
+        .write(
+            "dockwright.toml",
+            format!("[services.app]\ntest = {test:?}\n"),
+        )
         .write(".gitignore", ".env\n")
         .write("tests/check.sh", "#!/bin/sh\necho checking\n");
     repo.commit_all("init");
@@ -22,20 +25,38 @@ fn repo_with_test(test: &str) -> TestRepo {
 fn containers(project: &str) -> Vec<String> {
     let label = format!("label=dev.dockwright.project={project}");
     let out = Command::new("docker")
-        .args(["ps", "-aq", "--filter", &label, "--filter", "label=dev.dockwright.run"])
+        .args([
+            "ps",
+            "-aq",
+            "--filter",
+            &label,
+            "--filter",
+            "label=dev.dockwright.run",
+        ])
         .output()
         .unwrap();
-    String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }
 
 fn spawn(repo: &TestRepo, args: &[&str]) -> Child {
-    repo.command(bin("dockwright")).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+    repo.command(bin("dockwright"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 fn wait_for_container(repo: &TestRepo) {
     let started = Instant::now();
     while containers(&repo.project).is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(60), "no test container appeared");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no test container appeared"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     // Let it start running the command.
@@ -49,10 +70,16 @@ fn passing_and_failing_suites_pass_their_exit_code_through() {
     assert!(run.stdout.contains("suite-ran"), "{}", run.stdout);
     assert!(run.stderr.contains("passed"), "{}", run.stderr);
 
-    let run = repo.dockwright(&["test", "--", "sh", "-c", "echo failing >&2; exit 3"]).code(3);
+    let run = repo
+        .dockwright(&["test", "--", "sh", "-c", "echo failing >&2; exit 3"])
+        .code(3);
     assert!(run.stderr.contains("failing"), "{}", run.stderr);
     assert!(run.stderr.contains("failed (exit 3)"), "{}", run.stderr);
-    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "left behind: {:?}",
+        leftovers(&repo.project)
+    );
 
     let json = repo.dockwright(&["test", "--format", "json"]).ok().json();
     assert_eq!(json[0]["service"], "app");
@@ -74,16 +101,25 @@ if touch /etc/evil 2>/dev/null; then echo root-writable; else echo root-readonly
 touch /tmp/ok && echo tmp-writable
 touch ./ok && echo workdir-writable
 "#;
-    let run = repo.dockwright(&["test", "--verbose", "--", "sh", "-c", script]).ok();
+    let run = repo
+        .dockwright(&["test", "--verbose", "--", "sh", "-c", script])
+        .ok();
     let out = &run.stdout;
     assert!(out.contains("uid=1000"), "{out}");
     assert!(out.contains("CapEff:\t0000000000000000"), "{out}");
     assert!(out.contains("net=lo "), "{out}");
     assert!(out.contains("net-closed"), "{out}");
     assert!(out.contains("root-readonly"), "{out}");
-    assert!(out.contains("tmp-writable") && out.contains("workdir-writable"), "{out}");
+    assert!(
+        out.contains("tmp-writable") && out.contains("workdir-writable"),
+        "{out}"
+    );
     assert!(run.stderr.contains("network: none"), "{}", run.stderr);
-    assert!(run.stderr.contains("no-new-privileges: true"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no-new-privileges: true"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -94,25 +130,46 @@ fn relaxed_defaults_are_named_in_verbose_output() {
         .commit_all("init");
     let run = repo.dockwright(&["test", "--verbose"]).ok();
     assert!(run.stdout.trim() == "0", "{}", run.stdout);
-    assert!(run.stderr.contains("relaxed in dockwright.toml: read_only = false, user = \"0:0\""), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("relaxed in dockwright.toml: read_only = false, user = \"0:0\""),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn only_tracked_files_of_the_commit_get_in() {
     let repo = repo_with_test("true");
-    repo.write(".env", "SECRET=1\n").write("untracked.txt", "u\n").write("app.py", "print('edited, not committed')\n");
+    repo.write(".env", "SECRET=1\n")
+        .write("untracked.txt", "u\n")
+        .write("app.py", "print('edited, not committed')\n");
     let script = "test ! -e .env && echo no-env; test -e untracked.txt && echo has-untracked; cat app.py; ls -l tests/check.sh";
     let run = repo.dockwright(&["test", "--", "sh", "-c", script]).ok();
     assert!(run.stdout.contains("no-env"), "{}", run.stdout);
     assert!(!run.stdout.contains("has-untracked"), "{}", run.stdout);
     assert!(run.stdout.contains("print('hello')"), "{}", run.stdout);
     // Modes kept, owned by the container's user.
-    assert!(run.stdout.contains("-rw-r--r--") && run.stdout.contains("app"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("-rw-r--r--") && run.stdout.contains("app"),
+        "{}",
+        run.stdout
+    );
 
     // --worktree: tracked plus untracked-but-not-ignored, still never `.env`.
-    let run = repo.dockwright(&["test", "--worktree", "--", "sh", "-c", script]).ok();
-    assert!(run.stdout.contains("no-env") && run.stdout.contains("has-untracked"), "{}", run.stdout);
-    assert!(run.stdout.contains("edited, not committed"), "{}", run.stdout);
+    let run = repo
+        .dockwright(&["test", "--worktree", "--", "sh", "-c", script])
+        .ok();
+    assert!(
+        run.stdout.contains("no-env") && run.stdout.contains("has-untracked"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("edited, not committed"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -120,10 +177,19 @@ fn a_dependency_change_is_tested_with_an_image_built_for_it() {
     let repo = repo_with_test("cat /deps/installed");
     let first = repo.dockwright(&["test"]).ok();
     assert!(first.stdout.contains("flask==3.0.0"), "{}", first.stdout);
-    repo.write("requirements.txt", "flask==3.0.0\nrequests==2.32.0\n").commit_all("add requests");
+    repo.write("requirements.txt", "flask==3.0.0\nrequests==2.32.0\n")
+        .commit_all("add requests");
     let second = repo.dockwright(&["test"]).ok();
-    assert!(second.stdout.contains("requests==2.32.0"), "{}", second.stdout);
-    assert!(second.stderr.contains("built runtime image"), "{}", second.stderr);
+    assert!(
+        second.stdout.contains("requests==2.32.0"),
+        "{}",
+        second.stdout
+    );
+    assert!(
+        second.stderr.contains("built runtime image"),
+        "{}",
+        second.stderr
+    );
     // The older commit is still tested with its own image.
     let old = repo.dockwright(&["test", "HEAD~1"]).ok();
     assert!(!old.stdout.contains("requests"), "{}", old.stdout);
@@ -135,7 +201,12 @@ fn a_symlink_escaping_the_repository_is_refused() {
     std::os::unix::fs::symlink("/etc/passwd", repo.path().join("passwd-link")).unwrap();
     repo.commit_all("link");
     let run = repo.dockwright(&["test"]).code(1);
-    assert!(run.stderr.contains("`passwd-link` is a symlink to `/etc/passwd`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`passwd-link` is a symlink to `/etc/passwd`"),
+        "{}",
+        run.stderr
+    );
     assert!(containers(&repo.project).is_empty());
 }
 
@@ -145,14 +216,34 @@ fn sigint_sigterm_and_timeout_leave_nothing_behind() {
     for signal in ["-INT", "-TERM"] {
         let child = spawn(&repo, &["test"]);
         wait_for_container(&repo);
-        Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert_eq!(out.status.code(), Some(130), "{signal}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(leftovers(&repo.project).is_empty(), "{signal} left {:?}", leftovers(&repo.project));
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "{signal}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            leftovers(&repo.project).is_empty(),
+            "{signal} left {:?}",
+            leftovers(&repo.project)
+        );
     }
     let run = repo.dockwright(&["test", "--timeout", "2s"]).code(124);
-    assert!(run.stderr.contains("did not finish within 2s"), "{}", run.stderr);
-    assert!(leftovers(&repo.project).is_empty(), "timeout left {:?}", leftovers(&repo.project));
+    assert!(
+        run.stderr.contains("did not finish within 2s"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "timeout left {:?}",
+        leftovers(&repo.project)
+    );
 }
 
 #[test]
@@ -166,7 +257,11 @@ fn gc_cleans_up_after_a_crash() {
     let json = repo.dockwright(&["gc", "--format", "json"]).ok().json();
     assert_eq!(json[0]["action"], "removed", "{json}");
     assert_eq!(json[0]["service"], "app");
-    assert!(leftovers(&repo.project).is_empty(), "{:?}", leftovers(&repo.project));
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "{:?}",
+        leftovers(&repo.project)
+    );
 }
 
 #[test]
@@ -184,17 +279,28 @@ fn keep_leaves_the_container_and_says_how_to_enter_it() {
 #[test]
 fn the_test_command_comes_from_the_stack_or_an_error_says_how_to_set_it() {
     let repo = TestRepo::new();
-    repo.write("Dockerfile.runtime", format!("FROM {BUSYBOX}\n")).write("README", "x").commit_all("init");
+    repo.write("Dockerfile.runtime", format!("FROM {BUSYBOX}\n"))
+        .write("README", "x")
+        .commit_all("init");
     crate::support::busybox();
     let run = repo.dockwright(&["test"]).code(1);
     assert!(run.stderr.contains("has no test command"), "{}", run.stderr);
-    assert!(run.stderr.contains("test = \"make test\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("test = \"make test\""),
+        "{}",
+        run.stderr
+    );
 
     // requirements.txt means pytest, which the busybox image does not have: the error is the
     // container's own (127), passed through.
     repo.write("requirements.txt", "").commit_all("python");
     let run = repo.dockwright(&["test", "--verbose"]).code(127);
-    assert!(run.stderr.contains("command `pytest` (from `requirements.txt`)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("command `pytest` (from `requirements.txt`)"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -207,7 +313,17 @@ fn target_builds_a_stage_with_the_code_baked_in() {
         )
         .write(".dockerignore", ".git\n")
         .commit_all("init");
-    let run = repo.dockwright(&["test", "--target", "ci", "--", "sh", "-c", "cat app.py && touch new"]).ok();
+    let run = repo
+        .dockwright(&[
+            "test",
+            "--target",
+            "ci",
+            "--",
+            "sh",
+            "-c",
+            "cat app.py && touch new",
+        ])
+        .ok();
     assert!(run.stdout.contains("print('hello')"), "{}", run.stdout);
     assert!(run.stderr.contains("stage `ci`"), "{}", run.stderr);
 }
@@ -215,8 +331,15 @@ fn target_builds_a_stage_with_the_code_baked_in() {
 /// A repository with the hooks installed and a local bare remote called `origin`.
 fn repo_with_remote(test: &str) -> (TestRepo, tempfile::TempDir) {
     let repo = repo_with_test(test);
-    let remote = tempfile::Builder::new().prefix("dwt-remote-").tempdir().unwrap();
-    let status = Command::new("git").args(["init", "-q", "--bare"]).arg(remote.path()).status().unwrap();
+    let remote = tempfile::Builder::new()
+        .prefix("dwt-remote-")
+        .tempdir()
+        .unwrap();
+    let status = Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(remote.path())
+        .status()
+        .unwrap();
     assert!(status.success());
     repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
     repo.dockwright(&["hooks", "install"]).ok();
@@ -225,7 +348,12 @@ fn repo_with_remote(test: &str) -> (TestRepo, tempfile::TempDir) {
 
 fn remote_has(remote: &tempfile::TempDir, branch: &str) -> bool {
     Command::new("git")
-        .args(["rev-parse", "--verify", "-q", &format!("refs/heads/{branch}")])
+        .args([
+            "rev-parse",
+            "--verify",
+            "-q",
+            &format!("refs/heads/{branch}"),
+        ])
         .current_dir(remote.path())
         .output()
         .unwrap()
@@ -236,26 +364,64 @@ fn remote_has(remote: &tempfile::TempDir, branch: &str) -> bool {
 #[test]
 fn pre_push_lets_a_passing_push_through_and_blocks_a_failing_one() {
     // The suite fails when the committed file `fail` exists.
-    let (repo, remote) = repo_with_remote("if [ -e fail ]; then echo suite-failed; exit 1; fi; echo suite-passed");
+    let (repo, remote) =
+        repo_with_remote("if [ -e fail ]; then echo suite-failed; exit 1; fi; echo suite-passed");
     let push = repo.git_run(&["push", "-q", "origin", "main"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
-    assert!(push.stderr.contains("git holds the connection open"), "{}", push.stderr);
-    assert!(push.stdout.contains("suite-passed") || push.stderr.contains("suite-passed"), "{push:?}");
+    assert!(
+        push.stderr.contains("git holds the connection open"),
+        "{}",
+        push.stderr
+    );
+    assert!(
+        push.stdout.contains("suite-passed") || push.stderr.contains("suite-passed"),
+        "{push:?}"
+    );
     assert!(remote_has(&remote, "main"));
 
     repo.write("fail", "").commit_all("break the suite");
     let head = repo.git(&["rev-parse", "HEAD"]).stdout.trim().to_string();
     let push = repo.git_run(&["push", "-q", "origin", "main"]);
-    assert_ne!(push.code, 0, "a failing suite must stop the push\n{}", push.stderr);
-    assert!(push.stderr.contains("the push is stopped"), "{}", push.stderr);
-    assert!(push.stderr.contains("refs/heads/main"), "the summary names the ref: {}", push.stderr);
-    assert!(push.stderr.contains(&format!("dockwright test {}", &head[..12])), "{}", push.stderr);
-    let remote_main = Command::new("git").args(["rev-parse", "main"]).current_dir(remote.path()).output().unwrap();
-    assert_ne!(String::from_utf8_lossy(&remote_main.stdout).trim(), head, "the remote must not have the failing commit");
+    assert_ne!(
+        push.code, 0,
+        "a failing suite must stop the push\n{}",
+        push.stderr
+    );
+    assert!(
+        push.stderr.contains("the push is stopped"),
+        "{}",
+        push.stderr
+    );
+    assert!(
+        push.stderr.contains("refs/heads/main"),
+        "the summary names the ref: {}",
+        push.stderr
+    );
+    assert!(
+        push.stderr
+            .contains(&format!("dockwright test {}", &head[..12])),
+        "{}",
+        push.stderr
+    );
+    let remote_main = Command::new("git")
+        .args(["rev-parse", "main"])
+        .current_dir(remote.path())
+        .output()
+        .unwrap();
+    assert_ne!(
+        String::from_utf8_lossy(&remote_main.stdout).trim(),
+        head,
+        "the remote must not have the failing commit"
+    );
 
     // The ways around it still work.
-    repo.git_run(&["push", "-q", "--no-verify", "origin", "main"]).ok();
-    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
+    repo.git_run(&["push", "-q", "--no-verify", "origin", "main"])
+        .ok();
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "left behind: {:?}",
+        leftovers(&repo.project)
+    );
 }
 
 #[test]
@@ -263,10 +429,19 @@ fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
     let (repo, remote) = repo_with_remote("echo ran-on-$(cat marker 2>/dev/null || echo none)");
     // DOCKWRIGHT_SKIP=1: the hook does nothing, the push goes.
     let mut cmd = repo.command("git");
-    cmd.args(["push", "-q", "origin", "main"]).env("PATH", crate::support::path_with_bins()).env("DOCKWRIGHT_SKIP", "1");
+    cmd.args(["push", "-q", "origin", "main"])
+        .env("PATH", crate::support::path_with_bins())
+        .env("DOCKWRIGHT_SKIP", "1");
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("testing"), "skipped hooks say nothing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("testing"),
+        "skipped hooks say nothing"
+    );
 
     // Two refs at two commits: each is tested once.
     repo.git(&["checkout", "-q", "-b", "a"]);
@@ -292,7 +467,15 @@ fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
     // An empty push (everything up to date): nothing to test.
     let push = repo.git_run(&["push", "origin", "b"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
-    assert!(push.stderr.contains("Everything up-to-date"), "{}", push.stderr);
+    assert!(
+        push.stderr.contains("Everything up-to-date"),
+        "{}",
+        push.stderr
+    );
     assert!(!push.stderr.contains("testing"), "{}", push.stderr);
-    assert!(leftovers(&repo.project).is_empty(), "left behind: {:?}", leftovers(&repo.project));
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "left behind: {:?}",
+        leftovers(&repo.project)
+    );
 }

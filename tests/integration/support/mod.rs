@@ -15,8 +15,16 @@ pub fn busybox() -> &'static str {
     static DONE: OnceLock<()> = OnceLock::new();
     DONE.get_or_init(|| {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/images/busybox.sh");
-        let out = Command::new("bash").arg(script).arg(BUSYBOX).output().expect("run busybox.sh");
-        assert!(out.status.success(), "busybox.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("bash")
+            .arg(script)
+            .arg(BUSYBOX)
+            .output()
+            .expect("run busybox.sh");
+        assert!(
+            out.status.success(),
+            "busybox.sh failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     });
     BUSYBOX
 }
@@ -62,21 +70,30 @@ impl Run {
     /// Asserts exit code 0 and returns self.
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts the exit code and returns self.
     #[track_caller]
     pub fn code(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// stdout parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
     }
 }
 
@@ -91,10 +108,26 @@ pub struct TestRepo {
 impl TestRepo {
     /// `git init` in a new temporary directory named `dwt-…`, with an identity and `main`.
     pub fn new() -> TestRepo {
-        let dir = tempfile::Builder::new().prefix("dwt-").tempdir().expect("tempdir");
-        let name = dir.path().file_name().unwrap().to_string_lossy().to_lowercase();
-        let project: String =
-            name.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
+        let dir = tempfile::Builder::new()
+            .prefix("dwt-")
+            .tempdir()
+            .expect("tempdir");
+        let name = dir
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_lowercase();
+        let project: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
         let repo = TestRepo { dir, project };
         repo.git(&["init", "-q", "-b", "main"]);
         repo.git(&["config", "user.email", "test@example.com"]);
@@ -140,7 +173,9 @@ impl TestRepo {
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = Command::new(program);
         cmd.current_dir(self.path());
-        cmd.env_remove("GIT_DIR").env_remove("GIT_WORK_TREE").env_remove("GIT_INDEX_FILE");
+        cmd.env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE");
         cmd.env("NO_COLOR", "1");
         cmd.env("GIT_CONFIG_NOSYSTEM", "1");
         cmd.stdin(Stdio::null());
@@ -204,7 +239,9 @@ impl TestRepo {
 /// PATH with this build's binaries first.
 pub fn path_with_bins() -> std::ffi::OsString {
     let mut paths = vec![bin_dir()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap()
 }
 
@@ -218,8 +255,14 @@ impl Drop for TestRepo {
 pub fn remove_project_objects(project: &str) {
     let label = format!("label=dev.dockwright.project={project}");
     for (list, rm) in [
-        (vec!["ps", "-aq", "--filter", &label], vec!["rm", "-f", "-v"]),
-        (vec!["volume", "ls", "-q", "--filter", &label], vec!["volume", "rm", "-f"]),
+        (
+            vec!["ps", "-aq", "--filter", &label],
+            vec!["rm", "-f", "-v"],
+        ),
+        (
+            vec!["volume", "ls", "-q", "--filter", &label],
+            vec!["volume", "rm", "-f"],
+        ),
         (vec!["images", "-q", "--filter", &label], vec!["rmi", "-f"]),
     ] {
         let out = Command::new("docker").args(&list).output();
@@ -241,9 +284,16 @@ pub fn remove_project_objects(project: &str) {
 pub fn leftovers(project: &str) -> Vec<String> {
     let label = format!("label=dev.dockwright.project={project}");
     let mut left = Vec::new();
-    for list in [vec!["ps", "-aq", "--filter", &label], vec!["volume", "ls", "-q", "--filter", &label]] {
+    for list in [
+        vec!["ps", "-aq", "--filter", &label],
+        vec!["volume", "ls", "-q", "--filter", &label],
+    ] {
         let out = Command::new("docker").args(&list).output().unwrap();
-        left.extend(String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_string));
+        left.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .map(str::to_string),
+        );
     }
     left
 }
