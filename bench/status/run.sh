@@ -14,7 +14,14 @@ bash tests/images/busybox.sh >/dev/null
 out="$root/bench/out"
 mkdir -p "$out"
 work=$(mktemp -d /tmp/dwbench-status.XXXXXX)
-trap 'docker rmi -f $(docker images -q --filter label=dev.dockwright.project=dwbench-status-10000 --filter label=dev.dockwright.project=dwbench-status-100) >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# (Two label filters would have to match both: list each project on its own.)
+cleanup() {
+  for p in dwbench-status-10000 dwbench-status-100; do
+    docker rmi -f $(docker images -q --filter "label=dev.dockwright.project=$p") >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 make_repo() { # $1 = number of tracked files outside the inputs
   local dir="$work/dwbench-status-$1"
