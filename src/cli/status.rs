@@ -76,10 +76,19 @@ fn print_table(all: &[status::ServiceStatus]) {
             .map(|t| status::age(t, now))
             .unwrap_or_else(|| "-".into());
         let size = s.size.map(status::size).unwrap_or_else(|| "-".into());
+        // A stale service's image does not exist yet: its age and size are those of the image
+        // the changes are counted from, said on a line of its own.
+        let (row_built, row_size) = match &s.compared_with {
+            Some(_) if s.state == State::Stale => ("-".to_string(), "-".to_string()),
+            _ => (built.clone(), size.clone()),
+        };
         println!(
-            "{:svc$}  {state}  {:img$}  {built:14}  {size}",
+            "{:svc$}  {state}  {:img$}  {row_built:14}  {row_size}",
             s.service, s.image
         );
+        if let (State::Stale, Some(newest)) = (s.state, &s.compared_with) {
+            println!("{:svc$}    since {newest} (built {built}, {size}):", "");
+        }
         for change in &s.changed {
             println!("{:svc$}    {} {}", "", change.change, change.path);
         }

@@ -84,6 +84,9 @@ fn build_then_status_is_fresh_and_a_manifest_change_is_named() {
         "{}",
         table.stdout
     );
+    // The age and size shown are said to be the older image's, not the missing one's.
+    let since = format!("since {}-app-runtime:", repo.project);
+    assert!(table.stdout.contains(&since), "{}", table.stdout);
     repo.dockwright(&["status", "--check"]).code(4);
 
     // Going back costs nothing: the old image is still there.
