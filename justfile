@@ -7,6 +7,7 @@ build:
 # Run the whole test suite (needs the Docker engine; makes its base images once).
 test:
     bash tests/images/busybox.sh
+    bash tests/images/debian.sh
     cargo test --workspace
 
 # Lints as CI runs them.
