@@ -98,6 +98,18 @@ impl Project {
         Ok(Project { repo, config, name })
     }
 
+    /// The working tree with the configuration as it is, or the tree of `rev` read from git
+    /// objects with the configuration committed there.
+    pub fn snapshot(&self, rev: Option<&str>) -> Result<(Tree<'_>, Config)> {
+        let Some(rev) = rev else {
+            return Ok((self.worktree(), self.config.clone()));
+        };
+        let oid = self.repo.resolve(rev)?;
+        let tree = Tree::commit(self.repo.git(), oid).map_err(crate::repo::RepoError::from)?;
+        let config = self.config_in(&tree)?;
+        Ok((tree, config))
+    }
+
     /// The configuration as committed in `tree` (a commit's `dockwright.toml`), falling back
     /// to the zero-config default when the commit has none.
     pub fn config_in(&self, tree: &Tree<'_>) -> Result<Config> {

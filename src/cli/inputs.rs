@@ -27,11 +27,7 @@ struct Row {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let tree = super::snapshot(&project, args.rev.as_deref())?;
-    let config = match args.rev {
-        Some(_) => project.config_in(&tree)?,
-        None => project.config.clone(),
-    };
+    let (tree, config) = project.snapshot(args.rev.as_deref())?;
     let mut rows = Vec::new();
     for service in project.services(&config, &args.services)? {
         let analysis = project.analyze(service, &tree)?;

@@ -141,8 +141,13 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The bound of a quick engine call: `DOCKWRIGHT_ENGINE_TIMEOUT` seconds, else `default`.
 pub fn engine_timeout(default: Duration) -> Duration {
-    std::env::var(crate::env::ENGINE_TIMEOUT)
-        .ok()
+    engine_timeout_from(&|name| std::env::var(name).ok(), default)
+}
+
+/// [`engine_timeout`] with the environment read through `lookup` (the plugin reads the calling
+/// shell's environment, not its own).
+pub fn engine_timeout_from(lookup: &dyn Fn(&str) -> Option<String>, default: Duration) -> Duration {
+    lookup(crate::env::ENGINE_TIMEOUT)
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|v| *v > 0.0 && v.is_finite())
         .map(Duration::from_secs_f64)
@@ -155,21 +160,6 @@ pub(crate) fn engine() -> Result<Engine> {
     Ok(Engine::from_env(engine_timeout(Duration::from_millis(
         1500,
     )))?)
-}
-
-/// The working tree, or the tree of `rev` read from git objects.
-pub(crate) fn snapshot<'r>(
-    project: &'r Project,
-    rev: Option<&str>,
-) -> Result<crate::tree::Tree<'r>> {
-    match rev {
-        None => Ok(project.worktree()),
-        Some(rev) => {
-            let oid = project.repo.resolve(rev)?;
-            Ok(crate::tree::Tree::commit(project.repo.git(), oid)
-                .map_err(crate::repo::RepoError::from)?)
-        }
-    }
 }
 
 /// The engine for long operations (test runs, gc): quick calls may take longer than status's.

@@ -23,11 +23,7 @@ pub(crate) struct Args {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let tree = super::snapshot(&project, args.rev.as_deref())?;
-    let config = match args.rev {
-        Some(_) => project.config_in(&tree)?,
-        None => project.config.clone(),
-    };
+    let (tree, config) = project.snapshot(args.rev.as_deref())?;
     let engine = super::engine()?;
     let runtime = super::runtime()?;
     let mut all = Vec::new();

@@ -71,13 +71,8 @@ impl<'a> Context<'a> {
     /// The Docker engine that the caller's `DOCKER_HOST` / `DOCKER_CONTEXT` name. `quick` bounds
     /// short calls unless `DOCKWRIGHT_ENGINE_TIMEOUT` (also read from the caller) says otherwise.
     pub fn engine(&self, quick: Duration) -> Result<Engine, LabeledError> {
-        let quick = self
-            .env(dockwright::env::ENGINE_TIMEOUT)
-            .and_then(|v| v.parse::<f64>().ok())
-            .filter(|v| *v > 0.0 && v.is_finite())
-            .map(Duration::from_secs_f64)
-            .unwrap_or(quick);
         let lookup = |name: &str| self.env(name);
+        let quick = dockwright::cli::engine_timeout_from(&lookup, quick);
         Engine::connect(&lookup, quick).map_err(|e| {
             error(
                 dockwright::Error::from(e),
@@ -117,15 +112,12 @@ impl<'a> Context<'a> {
         project: &'r Project,
         rev: Option<&Spanned<String>>,
     ) -> Result<(Tree<'r>, Config), LabeledError> {
-        let Some(rev) = rev else {
-            return Ok((project.worktree(), project.config.clone()));
-        };
-        let at = |e: dockwright::Error| error(e, rev.span, "this revision");
-        let oid = project.repo.resolve(&rev.item).map_err(|e| at(e.into()))?;
-        let tree = Tree::commit(project.repo.git(), oid)
-            .map_err(|e| at(dockwright::repo::RepoError::from(e).into()))?;
-        let config = project.config_in(&tree).map_err(at)?;
-        Ok((tree, config))
+        project
+            .snapshot(rev.map(|r| r.item.as_str()))
+            .map_err(|e| match rev {
+                Some(rev) => error(e, rev.span, "this revision"),
+                None => error(e, self.head(), "here"),
+            })
     }
 
     /// Ctrl-C in `nu`, as a future a run can stop on.
