@@ -2,9 +2,7 @@
 
 use dockwright::build::Outcome;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{
-    record, Category, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value,
-};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
 use crate::context::{self, Context, QUICK};
 use crate::{values, DockwrightPlugin};
@@ -34,32 +32,30 @@ impl SimplePluginCommand for Build {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
-                    [
-                        ("service", Type::String),
-                        ("image", Type::String),
-                        ("id", Type::String),
-                        ("fingerprint", Type::String),
-                        ("built", Type::Bool),
-                        ("duration", Type::Duration),
-                    ]
-                    .into(),
-                ),
-            )
-            .rest(
-                "services",
-                SyntaxShape::String,
-                "Services to build (default: all).",
-            )
-            .switch(
-                "verbose",
-                "Print every line of build output, even on a terminal.",
-                Some('v'),
-            )
-            .category(Category::Custom("dockwright".into()))
+        super::signature(
+            self.name(),
+            Type::Table(
+                [
+                    ("service", Type::String),
+                    ("image", Type::String),
+                    ("id", Type::String),
+                    ("fingerprint", Type::String),
+                    ("built", Type::Bool),
+                    ("duration", Type::Duration),
+                ]
+                .into(),
+            ),
+        )
+        .rest(
+            "services",
+            SyntaxShape::String,
+            "Services to build (default: all).",
+        )
+        .switch(
+            "verbose",
+            "Print every line of build output, even on a terminal.",
+            Some('v'),
+        )
     }
 
     fn description(&self) -> &str {

@@ -3,7 +3,7 @@
 use dockwright::check::Finding;
 use dockwright::repo::Repo;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Category, Example, LabeledError, Signature, Span, Type, Value};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
 use crate::context::{self, Context};
 use crate::DockwrightPlugin;
@@ -32,21 +32,19 @@ impl SimplePluginCommand for Check {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
-                    [
-                        ("file", Type::String),
-                        ("line", Type::Int),
-                        ("rule", Type::String),
-                        ("message", Type::String),
-                        ("fix", Type::String),
-                    ]
-                    .into(),
-                ),
-            )
-            .category(Category::Custom("dockwright".into()))
+        super::signature(
+            self.name(),
+            Type::Table(
+                [
+                    ("file", Type::String),
+                    ("line", Type::Int),
+                    ("rule", Type::String),
+                    ("message", Type::String),
+                    ("fix", Type::String),
+                ]
+                .into(),
+            ),
+        )
     }
 
     fn description(&self) -> &str {

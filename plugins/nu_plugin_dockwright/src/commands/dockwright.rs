@@ -1,7 +1,7 @@
 //! `dockwright`: the list of dockwright commands.
 
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Category, Example, LabeledError, Signature, Span, Type, Value};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
 use crate::DockwrightPlugin;
 
@@ -35,12 +35,10 @@ impl SimplePluginCommand for Dockwright {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table([("name", Type::String), ("description", Type::String)].into()),
-            )
-            .category(Category::Custom("dockwright".into()))
+        super::signature(
+            self.name(),
+            Type::Table([("name", Type::String), ("description", Type::String)].into()),
+        )
     }
 
     fn description(&self) -> &str {

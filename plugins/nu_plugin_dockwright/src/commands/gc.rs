@@ -1,7 +1,7 @@
 //! `dockwright gc [--all] [--everywhere]`: remove what interrupted test runs left behind.
 
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Category, Example, LabeledError, Signature, Type, Value};
+use nu_protocol::{record, Example, LabeledError, Signature, Type, Value};
 
 use crate::context::{self, Context, RUNS};
 use crate::DockwrightPlugin;
@@ -17,32 +17,30 @@ impl SimplePluginCommand for Gc {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
-                    [
-                        ("container", Type::String),
-                        ("name", Type::String),
-                        ("project", Type::String),
-                        ("service", Type::String),
-                        ("commit", Type::String),
-                        ("action", Type::String),
-                    ]
-                    .into(),
-                ),
-            )
-            .switch(
-                "all",
-                "Also remove containers kept with --keep and runs that look alive.",
-                Some('a'),
-            )
-            .switch(
-                "everywhere",
-                "Collect every project's leftovers, not only this repository's.",
-                None,
-            )
-            .category(Category::Custom("dockwright".into()))
+        super::signature(
+            self.name(),
+            Type::Table(
+                [
+                    ("container", Type::String),
+                    ("name", Type::String),
+                    ("project", Type::String),
+                    ("service", Type::String),
+                    ("commit", Type::String),
+                    ("action", Type::String),
+                ]
+                .into(),
+            ),
+        )
+        .switch(
+            "all",
+            "Also remove containers kept with --keep and runs that look alive.",
+            Some('a'),
+        )
+        .switch(
+            "everywhere",
+            "Collect every project's leftovers, not only this repository's.",
+            None,
+        )
     }
 
     fn description(&self) -> &str {

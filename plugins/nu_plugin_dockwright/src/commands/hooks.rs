@@ -6,7 +6,7 @@ use dockwright::hooks::install::{self, HookStatus, Installer};
 use dockwright::hooks::Hook;
 use dockwright::repo::Repo;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Category, Example, LabeledError, Signature, Span, Type, Value};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
 use crate::context::{self, Context};
 use crate::{values, DockwrightPlugin};
@@ -49,23 +49,21 @@ impl SimplePluginCommand for Hooks {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
-                    [
-                        ("hook", Type::String),
-                        ("state", Type::String),
-                        ("path", Type::String),
-                        ("chained", Type::String),
-                        ("version", Type::String),
-                        ("binary", Type::String),
-                        ("detail", Type::String),
-                    ]
-                    .into(),
-                ),
-            )
-            .category(Category::Custom("dockwright".into()))
+        super::signature(
+            self.name(),
+            Type::Table(
+                [
+                    ("hook", Type::String),
+                    ("state", Type::String),
+                    ("path", Type::String),
+                    ("chained", Type::String),
+                    ("version", Type::String),
+                    ("binary", Type::String),
+                    ("detail", Type::String),
+                ]
+                .into(),
+            ),
+        )
     }
 
     fn description(&self) -> &str {

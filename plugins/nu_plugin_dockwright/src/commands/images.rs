@@ -2,7 +2,7 @@
 
 use dockwright::images::Image;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Category, Example, LabeledError, Signature, Span, Type, Value};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
 use crate::context::{self, Context, QUICK};
 use crate::{values, DockwrightPlugin};
@@ -35,9 +35,7 @@ impl SimplePluginCommand for Images {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(Type::Nothing, Type::table())
-            .category(Category::Custom("dockwright".into()))
+        super::signature(self.name(), Type::table())
     }
 
     fn description(&self) -> &str {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use dockwright::scaffold::{self, FileReport, Options, Stack};
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{
-    record, Category, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
+    record, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
 };
 
 use crate::context::{self, Context};
@@ -36,10 +36,7 @@ impl SimplePluginCommand for Init {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
+        super::signature(self.name(), Type::Table(
                     [
                         ("path", Type::String),
                         ("action", Type::String),
@@ -47,8 +44,7 @@ impl SimplePluginCommand for Init {
                         ("diff", Type::String),
                     ]
                     .into(),
-                ),
-            )
+                ))
             .optional("dir", SyntaxShape::Directory, "The project directory (default: the current one).")
             .named(
                 "stack",
@@ -72,7 +68,6 @@ impl SimplePluginCommand for Init {
                 "Template variables over the detected ones, such as {uid: 1001, version: '3.12'}.",
                 None,
             )
-            .category(Category::Custom("dockwright".into()))
     }
 
     fn description(&self) -> &str {

@@ -1,9 +1,7 @@
 //! `dockwright inputs [...services] [--rev REV]`: the files each runtime image is built from.
 
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{
-    record, Category, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value,
-};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
 use crate::context::{self, Context};
 use crate::{values, DockwrightPlugin};
@@ -19,10 +17,7 @@ impl SimplePluginCommand for Inputs {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(
-                Type::Nothing,
-                Type::Table(
+        super::signature(self.name(), Type::Table(
                     [
                         ("service", Type::String),
                         ("path", Type::String),
@@ -31,8 +26,7 @@ impl SimplePluginCommand for Inputs {
                         ("size", Type::Filesize),
                     ]
                     .into(),
-                ),
-            )
+                ))
             .rest("services", SyntaxShape::String, "Services to list (default: all).")
             .named(
                 "rev",
@@ -40,7 +34,6 @@ impl SimplePluginCommand for Inputs {
                 "Read the files of this commit (from git objects, no checkout) instead of the working tree.",
                 Some('r'),
             )
-            .category(Category::Custom("dockwright".into()))
     }
 
     fn description(&self) -> &str {

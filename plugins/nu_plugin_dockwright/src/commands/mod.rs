@@ -24,9 +24,17 @@ pub use status::Status;
 pub use test::Test;
 
 use nu_plugin::{EvaluatedCall, PluginCommand};
-use nu_protocol::{LabeledError, Spanned, Value};
+use nu_protocol::{Category, LabeledError, Signature, Spanned, Type, Value};
 
 use crate::DockwrightPlugin;
+
+/// The signature a command starts from: its name, nothing in, `output` out, in the `dockwright`
+/// category.
+fn signature(name: &str, output: Type) -> Signature {
+    Signature::build(name)
+        .input_output_type(Type::Nothing, output)
+        .category(Category::Custom("dockwright".into()))
+}
 
 /// Every command of the plugin, `dockwright` first.
 pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {

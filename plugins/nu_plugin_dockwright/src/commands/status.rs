@@ -3,9 +3,7 @@
 
 use dockwright::status::ServiceStatus;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{
-    record, Category, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value,
-};
+use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
 use crate::context::{self, Context, QUICK};
 use crate::{values, DockwrightPlugin};
@@ -73,8 +71,7 @@ impl SimplePluginCommand for Status {
     }
 
     fn signature(&self) -> Signature {
-        Signature::build(self.name())
-            .input_output_type(Type::Nothing, columns())
+        super::signature(self.name(), columns())
             .rest("services", SyntaxShape::String, "Services to check (default: all).")
             .named(
                 "rev",
@@ -82,7 +79,6 @@ impl SimplePluginCommand for Status {
                 "Read the files of this commit (from git objects, no checkout) instead of the working tree.",
                 Some('r'),
             )
-            .category(Category::Custom("dockwright".into()))
     }
 
     fn description(&self) -> &str {
