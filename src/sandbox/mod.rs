@@ -224,27 +224,35 @@ impl One<'_> {
         for warning in &analysis.inputs.warnings {
             out.note(&format!("warning: {warning}"));
         }
-        let (image, baked) = match &self.request.target {
-            Some(stage) => (self.build_target(stage, out).await?, true),
-            None => {
-                let outcome =
-                    build::build(self.project, &analysis, self.tree, self.engine, out).await?;
-                if outcome.built {
-                    out.note(&format!(
-                        "built runtime image {} for {}",
-                        outcome.image,
-                        short(self.commit)
-                    ));
+        // The usual case, the runtime image exists: one inspect says so and gives its user and
+        // workdir (going through a build would inspect it twice).
+        let (image, baked, existing) = match &self.request.target {
+            Some(stage) => (self.build_target(stage, out).await?, true, None),
+            None => match self.engine.image(&analysis.image()).await? {
+                Some(info) => (analysis.image(), false, Some(info)),
+                None => {
+                    let outcome =
+                        build::build(self.project, &analysis, self.tree, self.engine, out).await?;
+                    if outcome.built {
+                        out.note(&format!(
+                            "built runtime image {} for {}",
+                            outcome.image,
+                            short(self.commit)
+                        ));
+                    }
+                    (outcome.image, false, None)
                 }
-                (outcome.image, false)
-            }
+            },
         };
-        let info: ImageInfo = self.engine.image(&image).await?.ok_or_else(|| {
-            Error::msg(
-                format!("image `{image}` vanished before the test run"),
-                "run the tests again",
-            )
-        })?;
+        let info: ImageInfo = match existing {
+            Some(info) => info,
+            None => self.engine.image(&image).await?.ok_or_else(|| {
+                Error::msg(
+                    format!("image `{image}` vanished before the test run"),
+                    "run the tests again",
+                )
+            })?,
+        };
         let mut settings = Settings::new(&self.service.sandbox, &info.user, &info.workdir);
         if let Some(timeout) = self.request.timeout {
             settings.timeout = timeout;
