@@ -506,28 +506,6 @@ fn a_failing_run_step_names_the_step_and_its_output() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&left.stdout).contains("installing-things"));
-    // The steps before the failing one stay as the builder's cache (a retry reuses them); they
-    // carry no label, so remove the untagged ones here by the ids the build printed, newest
-    // first (never a tagged image such as the base).
-    let mut steps: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter_map(|l| l.rsplit("---> ").next().filter(|_| l.contains("---> ")))
-        .map(str::trim)
-        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_hexdigit()))
-        .collect();
-    steps.reverse();
-    for id in steps {
-        let tags = std::process::Command::new("docker")
-            .args(["image", "inspect", "--format", "{{len .RepoTags}}", id])
-            .output()
-            .unwrap();
-        if String::from_utf8_lossy(&tags.stdout).trim() == "0" {
-            let _ = std::process::Command::new("docker")
-                .args(["rmi", id])
-                .output();
-        }
-    }
 }
 
 #[test]
