@@ -263,7 +263,13 @@ pub fn remove_project_objects(project: &str) {
             vec!["volume", "ls", "-q", "--filter", &label],
             vec!["volume", "rm", "-f"],
         ),
-        (vec!["images", "-q", "--filter", &label], vec!["rmi", "-f"]),
+        // `--no-prune`: the untagged parent layers are the builder's cache, shared with builds that
+        // other tests run at the same moment; deleting them fails those builds ("unknown parent
+        // image ID"). They are content-addressed, so the next run reuses them.
+        (
+            vec!["images", "-q", "--filter", &label],
+            vec!["rmi", "-f", "--no-prune"],
+        ),
     ] {
         let out = Command::new("docker").args(&list).output();
         if let Ok(out) = out {

@@ -80,7 +80,7 @@ impl Drop for Repo {
         let label = format!("label=dev.dockwright.project={}", self.project());
         for (list, remove) in [
             (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
-            (&["images", "-q"][..], &["rmi", "-f"][..]),
+            (&["images", "-q"][..], &["rmi", "-f", "--no-prune"][..]),
         ] {
             let Ok(out) = Command::new("docker")
                 .args(list)
