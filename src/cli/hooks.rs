@@ -1,12 +1,12 @@
 //! `dockwright hooks install | uninstall | status`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::{Context, Format};
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::hooks::install::{self, Installed, Installer, Removed, State};
-use crate::hooks::{background, Hook};
+use crate::hooks::install::{self, Installer, State};
+use crate::hooks::Hook;
 use crate::repo::Repo;
 use crate::term::{paint, stdout_colour, Style};
 
@@ -47,105 +47,53 @@ enum Sub {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let repo = Repo::discover(&ctx.dir)?;
-    let dir = install::hooks_dir(&repo)?;
-    let installer = Installer::new(dir);
-    let shown_dir = shown(installer.dir(), repo.root());
     match args.command {
         Sub::Install { hooks, format } => {
-            if !installer.dir().starts_with(repo.root())
-                && !installer.dir().starts_with(repo.common_dir())
-            {
+            let report = install::install_hooks(&repo, &hooks)?;
+            if report.outside {
                 // A user-wide core.hooksPath: git runs these hooks in every repository using it.
                 eprintln!(
                     "note: core.hooksPath is `{}`, outside this repository; the hooks will run in every repository that uses it",
-                    installer.dir().display()
+                    report.dir.display()
                 );
             }
-            let mut done = Vec::new();
-            for hook in chosen(hooks) {
-                let (binary, found) = binary(hook);
-                if !found {
-                    eprintln!(
-                        "warning: `{}` is neither next to this `dockwright` nor on PATH; the hook will look for it on PATH when it runs",
-                        hook.binary_name()
-                    );
-                }
-                done.push((hook, installer.install(hook, &binary)?));
+            for hook in &report.missing_binaries {
+                eprintln!(
+                    "warning: `{}` is neither next to this `dockwright` nor on PATH; the hook will look for it on PATH when it runs",
+                    hook.binary_name()
+                );
             }
             if format == Format::Json {
-                let hooks: Vec<_> = done
+                let hooks: Vec<_> = report
+                    .done
                     .iter()
                     .map(|(hook, action)| serde_json::json!({ "hook": hook, "result": action }))
                     .collect();
-                print_json(&serde_json::json!({ "hooks_dir": installer.dir(), "hooks": hooks }));
+                print_json(&serde_json::json!({ "hooks_dir": report.dir, "hooks": hooks }));
             } else {
-                println!("hooks in {shown_dir}:");
-                for (hook, action) in &done {
-                    let what = match action {
-                        Installed::Written => "installed".to_string(),
-                        Installed::Kept { kept } => {
-                            format!(
-                                "installed; the hook that was there is kept as `{}` and runs first",
-                                name(kept)
-                            )
-                        }
-                        Installed::Upgraded { from } => format!("upgraded from {from}"),
-                        Installed::Unchanged => "already installed".to_string(),
-                    };
-                    println!("  {:13}  {what}", hook.name());
+                println!("hooks in {}:", shown(&report.dir, repo.root()));
+                for (hook, action) in &report.done {
+                    println!("  {:13}  {}", hook.name(), action.describe());
                 }
             }
         }
         Sub::Uninstall { hooks, format } => {
-            let all = hooks.is_empty();
-            let mut done = Vec::new();
-            for hook in chosen(hooks) {
-                done.push((hook, installer.uninstall(hook)?));
-            }
-            // The background build's log and lock are ours too; they go with the last hook.
-            let mut left = Vec::new();
-            if all {
-                let common = repo.common_dir().to_path_buf();
-                let mut git_dirs = vec![common.clone()];
-                if let Ok(names) = repo.git().worktrees() {
-                    git_dirs.extend(
-                        names
-                            .iter()
-                            .flatten()
-                            .flatten()
-                            .map(|n| common.join("worktrees").join(n)),
-                    );
-                }
-                for git_dir in git_dirs {
-                    if background::remove_state(&git_dir)? {
-                        left.push(git_dir.join(background::DIR));
-                    }
-                }
-            }
+            let report = install::uninstall_hooks(&repo, &hooks)?;
             if format == Format::Json {
-                let hooks: Vec<_> = done
+                let hooks: Vec<_> = report
+                    .done
                     .iter()
                     .map(|(hook, action)| serde_json::json!({ "hook": hook, "result": action }))
                     .collect();
                 print_json(
-                    &serde_json::json!({ "hooks_dir": installer.dir(), "hooks": hooks, "left": left }),
+                    &serde_json::json!({ "hooks_dir": report.dir, "hooks": hooks, "left": report.left }),
                 );
             } else {
-                println!("hooks in {shown_dir}:");
-                for (hook, action) in &done {
-                    let what = match action {
-                        Removed::Removed => "removed".to_string(),
-                        Removed::Restored => "removed; the hook it kept is back in place".to_string(),
-                        Removed::NotOurs { stranded: None } => "not dockwright's; left alone".to_string(),
-                        Removed::NotOurs { stranded: Some(kept) } => format!(
-                            "not dockwright's; left alone, and so is `{}`, a hook kept by an earlier install",
-                            name(kept)
-                        ),
-                        Removed::Nothing => "not installed".to_string(),
-                    };
-                    println!("  {:13}  {what}", hook.name());
+                println!("hooks in {}:", shown(&report.dir, repo.root()));
+                for (hook, action) in &report.done {
+                    println!("  {:13}  {}", hook.name(), action.describe());
                 }
-                for dir in &left {
+                for dir in &report.left {
                     println!(
                         "a background build is running; `{}` stays until it ends",
                         dir.display()
@@ -154,15 +102,16 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
             }
         }
         Sub::Status { format } => {
+            let installer = Installer::new(install::hooks_dir(&repo)?);
             let mut all = Vec::new();
             for hook in Hook::ALL {
-                all.push(installer.status(hook, &binary(hook).0)?);
+                all.push(installer.status(hook, &install::binary(hook).0)?);
             }
             if format == Format::Json {
                 print_json(&serde_json::json!({ "hooks_dir": installer.dir(), "hooks": all }));
             } else {
                 let colour = stdout_colour();
-                println!("hooks in {shown_dir}:");
+                println!("hooks in {}:", shown(installer.dir(), repo.root()));
                 println!("  {:13}  {:8}  DETAIL", "HOOK", "STATE");
                 for s in &all {
                     let style = match s.state {
@@ -180,43 +129,11 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     Ok(Exit::Success)
 }
 
-fn chosen(hooks: Vec<Hook>) -> Vec<Hook> {
-    if hooks.is_empty() {
-        Hook::ALL.to_vec()
-    } else {
-        let mut hooks = hooks;
-        hooks.sort();
-        hooks.dedup();
-        hooks
-    }
-}
-
-/// The hook binary to install, and whether it exists; when it does not, the path it would have
-/// next to this executable (the shim then searches PATH).
-fn binary(hook: Hook) -> (PathBuf, bool) {
-    match install::find_binary(hook) {
-        Some(path) => (path, true),
-        None => {
-            let beside = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(Path::to_path_buf))
-                .unwrap_or_default();
-            (beside.join(hook.binary_name()), false)
-        }
-    }
-}
-
 fn shown(path: &Path, root: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .display()
         .to_string()
-}
-
-fn name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 fn print_json(value: &serde_json::Value) {

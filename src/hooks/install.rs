@@ -316,6 +316,166 @@ impl Installer {
     }
 }
 
+/// What `hooks install` did in a repository: the CLI prints it, the Nushell plugin returns it.
+#[derive(Debug, Clone)]
+pub struct InstallReport {
+    /// The hooks directory git uses.
+    pub dir: PathBuf,
+    /// The directory is a user-wide `core.hooksPath` outside the repository: the hooks run in
+    /// every repository that uses it.
+    pub outside: bool,
+    /// Each hook and what was done to it.
+    pub done: Vec<(Hook, Installed)>,
+    /// Hooks whose binary is neither next to this executable nor on PATH; the shim looks for it
+    /// on PATH when it runs.
+    pub missing_binaries: Vec<Hook>,
+}
+
+/// What `hooks uninstall` did in a repository.
+#[derive(Debug, Clone)]
+pub struct UninstallReport {
+    /// The hooks directory git uses.
+    pub dir: PathBuf,
+    /// Each hook and what was done to it.
+    pub done: Vec<(Hook, Removed)>,
+    /// State directories left because a background build is still running in them.
+    pub left: Vec<PathBuf>,
+}
+
+/// The hooks named, in order and once each; all of them when none is named.
+pub fn chosen(hooks: &[Hook]) -> Vec<Hook> {
+    let mut hooks = if hooks.is_empty() {
+        Hook::ALL.to_vec()
+    } else {
+        hooks.to_vec()
+    };
+    hooks.sort();
+    hooks.dedup();
+    hooks
+}
+
+/// The hook binary a shim should run and whether it exists; when it does not, the path it would
+/// have next to this executable (the shim then searches PATH).
+pub fn binary(hook: Hook) -> (PathBuf, bool) {
+    match find_binary(hook) {
+        Some(path) => (path, true),
+        None => {
+            let beside = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            (beside.join(hook.binary_name()), false)
+        }
+    }
+}
+
+/// Installs `hooks` (all when empty) in the hooks directory git uses for `repo`.
+pub fn install_hooks(repo: &Repo, hooks: &[Hook]) -> Result<InstallReport> {
+    let installer = Installer::new(hooks_dir(repo)?);
+    let outside = !installer.dir().starts_with(repo.root())
+        && !installer.dir().starts_with(repo.common_dir());
+    let mut report = InstallReport {
+        dir: installer.dir().to_path_buf(),
+        outside,
+        done: Vec::new(),
+        missing_binaries: Vec::new(),
+    };
+    for hook in chosen(hooks) {
+        let (binary, found) = binary(hook);
+        if !found {
+            report.missing_binaries.push(hook);
+        }
+        report.done.push((hook, installer.install(hook, &binary)?));
+    }
+    Ok(report)
+}
+
+/// Removes `hooks` (all when empty), putting back every hook that install kept. Removing all of
+/// them also removes the background builds' logs and state, in every worktree.
+pub fn uninstall_hooks(repo: &Repo, hooks: &[Hook]) -> Result<UninstallReport> {
+    let installer = Installer::new(hooks_dir(repo)?);
+    let mut report = UninstallReport {
+        dir: installer.dir().to_path_buf(),
+        done: Vec::new(),
+        left: Vec::new(),
+    };
+    for hook in chosen(hooks) {
+        report.done.push((hook, installer.uninstall(hook)?));
+    }
+    if hooks.is_empty() {
+        let common = repo.common_dir().to_path_buf();
+        let mut git_dirs = vec![common.clone()];
+        if let Ok(names) = repo.git().worktrees() {
+            git_dirs.extend(
+                names
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(|n| common.join("worktrees").join(n)),
+            );
+        }
+        for git_dir in git_dirs {
+            if super::background::remove_state(&git_dir)? {
+                report.left.push(git_dir.join(super::background::DIR));
+            }
+        }
+    }
+    Ok(report)
+}
+
+impl Installed {
+    /// One word for tables: written, kept, upgraded, unchanged.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Installed::Written => "written",
+            Installed::Kept { .. } => "kept",
+            Installed::Upgraded { .. } => "upgraded",
+            Installed::Unchanged => "unchanged",
+        }
+    }
+
+    /// What happened, for people.
+    pub fn describe(&self) -> String {
+        match self {
+            Installed::Written => "installed".to_string(),
+            Installed::Kept { kept } => format!(
+                "installed; the hook that was there is kept as `{}` and runs first",
+                file_name(kept)
+            ),
+            Installed::Upgraded { from } => format!("upgraded from {from}"),
+            Installed::Unchanged => "already installed".to_string(),
+        }
+    }
+}
+
+impl Removed {
+    /// One word for tables: removed, restored, not-ours, nothing.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Removed::Removed => "removed",
+            Removed::Restored => "restored",
+            Removed::NotOurs { .. } => "not-ours",
+            Removed::Nothing => "nothing",
+        }
+    }
+
+    /// What happened, for people.
+    pub fn describe(&self) -> String {
+        match self {
+            Removed::Removed => "removed".to_string(),
+            Removed::Restored => "removed; the hook it kept is back in place".to_string(),
+            Removed::NotOurs { stranded: None } => "not dockwright's; left alone".to_string(),
+            Removed::NotOurs {
+                stranded: Some(kept),
+            } => format!(
+                "not dockwright's; left alone, and so is `{}`, a hook kept by an earlier install",
+                file_name(kept)
+            ),
+            Removed::Nothing => "not installed".to_string(),
+        }
+    }
+}
+
 fn describe_marker(marker: &shim::Marker) -> String {
     match &marker.dockwright {
         Some(version) => format!(

@@ -320,3 +320,84 @@ fn errors_are_labelled_on_the_argument() {
     );
     assert!(stderr.contains("help: the services are: app"), "{stderr}");
 }
+
+#[test]
+fn hooks_install_keeps_a_foreign_hook_and_uninstall_puts_it_back() {
+    use std::os::unix::fs::PermissionsExt;
+    let nu = Nu::new();
+    let hooks = nu.repo.path().join(".git/hooks");
+    let foreign =
+        "#!/bin/sh\necho foreign post-merge ran >> \"$(git rev-parse --git-dir)/foreign.log\"\n";
+    std::fs::write(hooks.join("post-merge"), foreign).expect("write foreign hook");
+    std::fs::set_permissions(
+        hooks.join("post-merge"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+
+    let installed = nu.json("dockwright hooks install | select hook result kept");
+    let result = |table: &Value, hook: &str, column: &str| -> String {
+        table
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["hook"] == hook))
+            .and_then(|r| r[column].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        result(&installed, "post-merge", "result"),
+        "kept",
+        "{installed}"
+    );
+    assert!(
+        result(&installed, "post-merge", "kept").ends_with("post-merge.dockwright-chained"),
+        "{installed}"
+    );
+    for hook in ["post-checkout", "post-rewrite", "pre-push"] {
+        assert_eq!(result(&installed, hook, "result"), "written", "{installed}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("post-merge.dockwright-chained")).expect("kept hook"),
+        foreign
+    );
+    // What `dockwright hooks` says now, and that installing again changes nothing.
+    let states = nu.json("dockwright hooks | select hook state");
+    assert_eq!(
+        result(&states, "post-merge", "state"),
+        "chained",
+        "{states}"
+    );
+    assert_eq!(result(&states, "pre-push", "state"), "ours", "{states}");
+    let again = nu.json("dockwright hooks install | get result | uniq");
+    assert_eq!(again, serde_json::json!(["unchanged"]));
+
+    // Real git runs the chained hook through our shim.
+    nu.repo.git(&["checkout", "-q", "-b", "side"]);
+    nu.repo.write("notes.txt", "side\n");
+    nu.repo.git(&["add", "notes.txt"]);
+    nu.repo.git(&["commit", "-q", "-m", "side"]);
+    nu.repo.git(&["checkout", "-q", "main"]);
+    nu.repo.git(&["merge", "-q", "--no-edit", "side"]);
+    let log = std::fs::read_to_string(nu.repo.path().join(".git/foreign.log")).unwrap_or_default();
+    assert_eq!(
+        log, "foreign post-merge ran\n",
+        "the kept hook did not run on merge"
+    );
+
+    let removed = nu.json("dockwright hooks uninstall | select hook result");
+    assert_eq!(
+        result(&removed, "post-merge", "result"),
+        "restored",
+        "{removed}"
+    );
+    for hook in ["post-checkout", "post-rewrite", "pre-push"] {
+        assert_eq!(result(&removed, hook, "result"), "removed", "{removed}");
+        assert!(!hooks.join(hook).exists(), "{hook} is still there");
+    }
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("post-merge")).expect("restored hook"),
+        foreign,
+        "the foreign hook did not come back byte for byte"
+    );
+    assert!(!hooks.join("post-merge.dockwright-chained").exists());
+}

@@ -64,6 +64,14 @@ fn examples_with_results_hold() {
         ("test", test.test_command_examples(&commands::Test)),
         ("gc", test.test_command_examples(&commands::Gc)),
         ("hooks", test.test_command_examples(&commands::Hooks)),
+        (
+            "hooks install",
+            test.test_command_examples(&commands::HooksInstall),
+        ),
+        (
+            "hooks uninstall",
+            test.test_command_examples(&commands::HooksUninstall),
+        ),
         ("init", test.test_command_examples(&commands::Init)),
         ("check", test.test_command_examples(&commands::Check)),
     ];
@@ -247,4 +255,23 @@ fn check_finds_source_copied_into_the_runtime_image() {
         Some(Value::test_string("Dockerfile.runtime"))
     );
     assert_eq!(copy.get_data_by_key("line"), Some(Value::test_int(2)));
+}
+
+#[test]
+fn unknown_hook_is_labelled_on_its_argument() {
+    let repo = common::Repo::new();
+    let mut test = plugin_in(repo.path());
+    let error = failure(&mut test, "dockwright hooks install pre-push post-merj");
+    assert_eq!(error.msg, "`post-merj` is not a hook dockwright installs");
+    assert_eq!(labelled(&test, &error), "post-merj");
+    assert!(
+        error
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("post-merge"),
+        "{error:?}"
+    );
+    // Nothing was installed: the arguments are checked before anything is written.
+    assert!(!repo.path().join(".git/hooks/pre-push").exists());
 }

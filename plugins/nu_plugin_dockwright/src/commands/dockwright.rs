@@ -68,6 +68,8 @@ impl SimplePluginCommand for Dockwright {
                     "dockwright test",
                     "dockwright gc",
                     "dockwright hooks",
+                    "dockwright hooks install",
+                    "dockwright hooks uninstall",
                     "dockwright init",
                     "dockwright check",
                 ]

@@ -2,11 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use dockwright::hooks::install::{self, HookStatus, Installer};
+use dockwright::hooks::install::{self, HookStatus, Installed, Installer, Removed};
 use dockwright::hooks::Hook;
 use dockwright::repo::Repo;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
-use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
+use nu_protocol::{
+    record, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
+};
 
 use crate::context::{self, Context};
 use crate::{values, DockwrightPlugin};
@@ -27,18 +29,6 @@ fn row(status: HookStatus, span: Span) -> Value {
         },
         span,
     )
-}
-
-/// The hook binary an installed shim should run, as `dockwright hooks status` judges it: found
-/// beside this executable or on PATH, else where it would be beside this executable.
-fn binary(hook: Hook) -> PathBuf {
-    install::find_binary(hook).unwrap_or_else(|| {
-        let beside = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        beside.join(hook.binary_name())
-    })
 }
 
 impl SimplePluginCommand for Hooks {
@@ -73,8 +63,8 @@ impl SimplePluginCommand for Hooks {
     fn extra_description(&self) -> &str {
         "state: ours (dockwright's current shim), chained (ours, running a hook that was there \
          before first), outdated (ours, but `dockwright hooks install` would rewrite it), foreign \
-         (someone else's) or missing. Install or remove them with `^dockwright hooks install` \
-         and `^dockwright hooks uninstall`."
+         (someone else's) or missing. Install or remove them with `dockwright hooks install` \
+         and `dockwright hooks uninstall`."
     }
 
     fn search_terms(&self) -> Vec<&str> {
@@ -117,10 +107,254 @@ impl SimplePluginCommand for Hooks {
         let mut rows = Vec::new();
         for hook in Hook::ALL {
             rows.push(row(
-                installer.status(hook, &binary(hook)).map_err(at)?,
+                installer
+                    .status(hook, &install::binary(hook).0)
+                    .map_err(at)?,
                 call.head,
             ));
         }
+        Ok(Value::list(rows, call.head))
+    }
+}
+
+/// `dockwright hooks install`.
+pub struct HooksInstall;
+
+/// `dockwright hooks uninstall`.
+pub struct HooksUninstall;
+
+/// The table both commands return.
+fn result_type() -> Type {
+    Type::Table(
+        [
+            ("hook", Type::String),
+            ("result", Type::String),
+            ("path", Type::String),
+            ("kept", Type::String),
+            ("detail", Type::String),
+        ]
+        .into(),
+    )
+}
+
+/// The repository an install or uninstall works in and the hooks it names.
+struct Target {
+    repo: Repo,
+    hooks: Vec<Hook>,
+    dir: PathBuf,
+    head: Span,
+}
+
+impl Target {
+    /// The caller's repository and the hooks named as rest arguments (an unknown name is an
+    /// error labelled at it, found before anything is written).
+    fn new(engine: &EngineInterface, call: &EvaluatedCall) -> Result<Target, LabeledError> {
+        let dir = Context::new(engine, call)?.dir;
+        let hooks = chosen_hooks(call)?;
+        let repo = Repo::discover(&dir).map_err(|e| {
+            context::error(e.into(), call.head, format!("run in `{}`", dir.display()))
+        })?;
+        Ok(Target {
+            repo,
+            hooks,
+            dir,
+            head: call.head,
+        })
+    }
+
+    fn error(&self, e: dockwright::Error) -> LabeledError {
+        context::error(e, self.head, format!("run in `{}`", self.dir.display()))
+    }
+}
+
+/// The hooks named as rest arguments; an unknown name is an error labelled at it.
+fn chosen_hooks(call: &EvaluatedCall) -> Result<Vec<Hook>, LabeledError> {
+    super::names(call, 0)?
+        .into_iter()
+        .map(|Spanned { item, span }| {
+            Hook::from_name(&item).ok_or_else(|| {
+                LabeledError::new(format!("`{item}` is not a hook dockwright installs"))
+                    .with_label("unknown hook", span)
+                    .with_help(format!(
+                        "name one of: {}",
+                        Hook::ALL.map(Hook::name).join(", ")
+                    ))
+            })
+        })
+        .collect()
+}
+
+fn hooks_rest(signature: Signature, what: &str) -> Signature {
+    signature.rest("hooks", SyntaxShape::String, what)
+}
+
+fn result_row(
+    hook: Hook,
+    result: &str,
+    dir: &Path,
+    kept: Option<&Path>,
+    detail: String,
+    span: Span,
+) -> Value {
+    Value::record(
+        record! {
+            "hook" => Value::string(hook.name(), span),
+            "result" => Value::string(result, span),
+            "path" => Value::string(dir.join(hook.name()).display().to_string(), span),
+            "kept" => values::opt_string(kept.map(|p| p.display().to_string()), span),
+            "detail" => Value::string(detail, span),
+        },
+        span,
+    )
+}
+
+impl SimplePluginCommand for HooksInstall {
+    type Plugin = DockwrightPlugin;
+
+    fn name(&self) -> &str {
+        "dockwright hooks install"
+    }
+
+    fn signature(&self) -> Signature {
+        hooks_rest(
+            super::signature(self.name(), result_type()),
+            "Hooks to install (default: post-checkout, post-merge, post-rewrite and pre-push).",
+        )
+    }
+
+    fn description(&self) -> &str {
+        "Install dockwright's git hooks; a hook that is already there is kept, and runs first."
+    }
+
+    fn extra_description(&self) -> &str {
+        "result: written (there was no hook), kept (someone else's hook was renamed to `kept` \
+         and runs first), upgraded (an older shim of ours was replaced) or unchanged. \
+         Installing twice changes nothing."
+    }
+
+    fn search_terms(&self) -> Vec<&str> {
+        vec!["git", "hook", "install", "post-checkout", "pre-push"]
+    }
+
+    fn examples(&self) -> Vec<Example<'_>> {
+        vec![
+            Example {
+                example: "dockwright hooks install",
+                description: "Install all four hooks",
+                result: None,
+            },
+            Example {
+                example: "dockwright hooks install pre-push | where result == kept",
+                description: "Install the pre-push hook and see whether an existing one was kept",
+                result: None,
+            },
+        ]
+    }
+
+    fn run(
+        &self,
+        _plugin: &DockwrightPlugin,
+        engine: &EngineInterface,
+        call: &EvaluatedCall,
+        _input: &Value,
+    ) -> Result<Value, LabeledError> {
+        let target = Target::new(engine, call)?;
+        let report =
+            install::install_hooks(&target.repo, &target.hooks).map_err(|e| target.error(e))?;
+        let rows = report
+            .done
+            .iter()
+            .map(|(hook, action)| {
+                let kept = match action {
+                    Installed::Kept { kept } => Some(kept.as_path()),
+                    _ => None,
+                };
+                let mut detail = action.describe();
+                if report.missing_binaries.contains(hook) {
+                    detail.push_str(&format!(
+                        "; `{}` is neither next to the plugin nor on PATH, the hook looks for it on PATH when it runs",
+                        hook.binary_name()
+                    ));
+                }
+                if report.outside {
+                    detail.push_str("; core.hooksPath is outside this repository, so the hook runs in every repository that uses it");
+                }
+                result_row(*hook, action.as_str(), &report.dir, kept, detail, call.head)
+            })
+            .collect();
+        Ok(Value::list(rows, call.head))
+    }
+}
+
+impl SimplePluginCommand for HooksUninstall {
+    type Plugin = DockwrightPlugin;
+
+    fn name(&self) -> &str {
+        "dockwright hooks uninstall"
+    }
+
+    fn signature(&self) -> Signature {
+        hooks_rest(
+            super::signature(self.name(), result_type()),
+            "Hooks to remove (default: all).",
+        )
+    }
+
+    fn description(&self) -> &str {
+        "Remove dockwright's git hooks, and put back every hook that install kept, byte for byte."
+    }
+
+    fn extra_description(&self) -> &str {
+        "result: removed, restored (the hook install kept is back in place), not-ours (someone \
+         else's hook, left alone) or nothing. Removing all hooks also removes the background \
+         builds' logs, except where a build still runs."
+    }
+
+    fn search_terms(&self) -> Vec<&str> {
+        vec!["git", "hook", "uninstall", "remove"]
+    }
+
+    fn examples(&self) -> Vec<Example<'_>> {
+        vec![Example {
+            example: "dockwright hooks uninstall | where result == restored | get hook",
+            description: "Remove the hooks and list those where the earlier hook came back",
+            result: None,
+        }]
+    }
+
+    fn run(
+        &self,
+        _plugin: &DockwrightPlugin,
+        engine: &EngineInterface,
+        call: &EvaluatedCall,
+        _input: &Value,
+    ) -> Result<Value, LabeledError> {
+        let target = Target::new(engine, call)?;
+        let report =
+            install::uninstall_hooks(&target.repo, &target.hooks).map_err(|e| target.error(e))?;
+        // The state directory of a build that still runs stays: said on every row, not lost.
+        let left: String = report
+            .left
+            .iter()
+            .map(|dir| {
+                format!(
+                    "; a background build is running, `{}` stays until it ends",
+                    dir.display()
+                )
+            })
+            .collect();
+        let rows = report
+            .done
+            .iter()
+            .map(|(hook, action)| {
+                let kept = match action {
+                    Removed::NotOurs { stranded } => stranded.as_deref(),
+                    _ => None,
+                };
+                let detail = format!("{}{left}", action.describe());
+                result_row(*hook, action.as_str(), &report.dir, kept, detail, call.head)
+            })
+            .collect();
         Ok(Value::list(rows, call.head))
     }
 }

@@ -16,7 +16,7 @@ pub use build::Build;
 pub use check::Check;
 pub use dockwright::Dockwright;
 pub use gc::Gc;
-pub use hooks::Hooks;
+pub use hooks::{Hooks, HooksInstall, HooksUninstall};
 pub use images::Images;
 pub use init::Init;
 pub use inputs::Inputs;
@@ -47,6 +47,8 @@ pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {
         Box::new(Test),
         Box::new(Gc),
         Box::new(Hooks),
+        Box::new(HooksInstall),
+        Box::new(HooksUninstall),
         Box::new(Init),
         Box::new(Check),
     ]
