@@ -10,6 +10,12 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 cargo build --release --quiet --bin dockwright
 bin="$root/target/release/dockwright"
+# The floor under any status that asks the engine: a static C program that only sends the one
+# inspect request (no repository, no hashing). What dockwright adds is its distance from this.
+floor="$root/target/release/status-floor"
+gcc -O2 -static -o "$floor" "$root/bench/status/floor.c"
+socket=/var/run/docker.sock
+case "${DOCKER_HOST:-}" in unix://*) socket=${DOCKER_HOST#unix://} ;; esac
 bash tests/images/busybox.sh >/dev/null
 out="$root/bench/out"
 mkdir -p "$out"
@@ -53,6 +59,7 @@ hyperfine -N --warmup 10 --runs 100 --export-json "$out/status.json" \
   -n "dockwright status (10,000 files)" "$bin -C $big status" \
   -n "dockwright status (100 files)" "$bin -C $small status" \
   -n "[ requirements.txt -nt .docker-built ]" "sh -c 'cd $big && [ requirements.txt -nt .docker-built ]; true'" \
+  -n "engine floor (one inspect request, static C)" "$floor $socket $tag" \
   -n "docker image inspect" "docker image inspect $tag" >/dev/null
 
 python3 - "$out/status.json" <<'PY'
@@ -64,4 +71,7 @@ dw = rows["dockwright status (10,000 files)"]
 print(f"dockwright / shell -nt check:          {dw / rows['[ requirements.txt -nt .docker-built ]']:.2f}x (target <= 2x)")
 print(f"docker image inspect / dockwright:     {rows['docker image inspect'] / dw:.2f}x (target >= 5x)")
 print(f"10,000 files / 100 files:              {dw / rows['dockwright status (100 files)']:.2f}x (target ~1x)")
+floor = rows["engine floor (one inspect request, static C)"]
+print(f"engine floor / shell -nt check:        {floor / rows['[ requirements.txt -nt .docker-built ]']:.2f}x (the least any engine-asking check costs)")
+print(f"dockwright - engine floor:             {dw - floor:.2f} ms")
 PY
