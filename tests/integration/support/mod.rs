@@ -265,7 +265,8 @@ pub fn remove_project_objects(project: &str) {
         ),
         // `--no-prune`: the untagged parent layers are the builder's cache, shared with builds that
         // other tests run at the same moment; deleting them fails those builds ("unknown parent
-        // image ID"). They are content-addressed, so the next run reuses them.
+        // image ID"). They are content-addressed, so the next run reuses them. The intermediate
+        // images that carry this project's label are this test's alone: see below.
         (
             vec!["images", "-q", "--filter", &label],
             vec!["rmi", "-f", "--no-prune"],
@@ -283,6 +284,35 @@ pub fn remove_project_objects(project: &str) {
                 let _ = Command::new("docker").args(&rm).args(&ids).output();
             }
         }
+    }
+    remove_intermediate_images(&label);
+}
+
+/// Removes the builder's intermediate images that carry `label` (its steps from `LABEL
+/// dev.dockwright.project=…` on: this test's alone, never another build's parent). A parent is
+/// refused while its child exists, and `docker images -a` does not list children first, so
+/// this repeats while it makes progress.
+pub fn remove_intermediate_images(label: &str) {
+    let mut before = usize::MAX;
+    for _ in 0..16 {
+        let Ok(out) = Command::new("docker")
+            .args(["images", "-a", "-q", "--filter", label])
+            .output()
+        else {
+            return;
+        };
+        let ids: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        if ids.is_empty() || ids.len() >= before {
+            return;
+        }
+        before = ids.len();
+        let _ = Command::new("docker")
+            .args(["rmi", "-f", "--no-prune"])
+            .args(&ids)
+            .output();
     }
 }
 

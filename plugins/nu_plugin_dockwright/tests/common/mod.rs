@@ -76,12 +76,19 @@ impl Repo {
 
 impl Drop for Repo {
     fn drop(&mut self) {
-        // Whatever a test built or left: images and test containers labelled with this project.
+        // Whatever a test built or left: images and test containers labelled with this project,
+        // and the builder's intermediate images that carry the label (this test's alone; the
+        // shared cache layers before them stay, `--no-prune`). A parent listed before its child
+        // is refused while the child exists: the images pass repeats while it makes progress.
         let label = format!("label=dev.dockwright.project={}", self.project());
+        let images = [(&["images", "-aq"][..], &["rmi", "-f", "--no-prune"][..]); 16];
         for (list, remove) in [
             (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
             (&["images", "-q"][..], &["rmi", "-f", "--no-prune"][..]),
-        ] {
+        ]
+        .into_iter()
+        .chain(images)
+        {
             let Ok(out) = Command::new("docker")
                 .args(list)
                 .args(["--filter", &label])
@@ -95,6 +102,8 @@ impl Drop for Repo {
                 .collect();
             if !ids.is_empty() {
                 let _ = Command::new("docker").args(remove).args(&ids).output();
+            } else if list == ["images", "-aq"] {
+                break;
             }
         }
     }
