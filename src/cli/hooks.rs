@@ -5,7 +5,7 @@ use std::path::Path;
 use super::{Context, Format};
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::hooks::install::{self, Installer, State};
+use crate::hooks::install::{self, State};
 use crate::hooks::Hook;
 use crate::repo::Repo;
 use crate::term::{paint, stdout_colour, Style};
@@ -102,16 +102,12 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
             }
         }
         Sub::Status { format } => {
-            let installer = Installer::new(install::hooks_dir(&repo)?);
-            let mut all = Vec::new();
-            for hook in Hook::ALL {
-                all.push(installer.status(hook, &install::binary(hook).0)?);
-            }
+            let (dir, all) = install::hook_statuses(&repo)?;
             if format == Format::Json {
-                print_json(&serde_json::json!({ "hooks_dir": installer.dir(), "hooks": all }));
+                print_json(&serde_json::json!({ "hooks_dir": dir, "hooks": all }));
             } else {
                 let colour = stdout_colour();
-                println!("hooks in {}:", shown(installer.dir(), repo.root()));
+                println!("hooks in {}:", shown(&dir, repo.root()));
                 println!("  {:13}  {:8}  DETAIL", "HOOK", "STATE");
                 for s in &all {
                     let style = match s.state {

@@ -369,6 +369,16 @@ pub fn binary(hook: Hook) -> (PathBuf, bool) {
     }
 }
 
+/// The hooks directory git uses for `repo`, and the state of every hook in it.
+pub fn hook_statuses(repo: &Repo) -> Result<(PathBuf, Vec<HookStatus>)> {
+    let installer = Installer::new(hooks_dir(repo)?);
+    let statuses = Hook::ALL
+        .into_iter()
+        .map(|hook| installer.status(hook, &binary(hook).0))
+        .collect::<Result<_>>()?;
+    Ok((installer.dir, statuses))
+}
+
 /// Installs `hooks` (all when empty) in the hooks directory git uses for `repo`.
 pub fn install_hooks(repo: &Repo, hooks: &[Hook]) -> Result<InstallReport> {
     let installer = Installer::new(hooks_dir(repo)?);

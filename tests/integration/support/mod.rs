@@ -263,48 +263,26 @@ pub fn remove_project_objects(project: &str) {
             vec!["volume", "ls", "-q", "--filter", &label],
             vec!["volume", "rm", "-f"],
         ),
-        // `--no-prune`: the untagged parent layers are the builder's cache, shared with builds that
-        // other tests run at the same moment; deleting them fails those builds ("unknown parent
-        // image ID"). They are content-addressed, so the next run reuses them. The intermediate
-        // images that carry this project's label are this test's alone: see below.
-        (
-            vec!["images", "-q", "--filter", &label],
-            vec!["rmi", "-f", "--no-prune"],
-        ),
     ] {
-        let out = Command::new("docker").args(&list).output();
-        if let Ok(out) = out {
-            let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            if !ids.is_empty() {
-                let _ = Command::new("docker").args(&rm).args(&ids).output();
-            }
+        let ids = docker_ids(&list);
+        if !ids.is_empty() {
+            let _ = Command::new("docker").args(&rm).args(&ids).output();
         }
     }
-    remove_intermediate_images(&label);
+    remove_images(&label);
 }
 
-/// Removes the builder's intermediate images that carry `label` (its steps from `LABEL
-/// dev.dockwright.project=…` on: this test's alone, never another build's parent). A parent is
-/// refused while its child exists, and `docker images -a` does not list children first, so
-/// this repeats while it makes progress.
-pub fn remove_intermediate_images(label: &str) {
+/// Removes the images that carry `label`: the tagged ones and the builder's intermediate ones
+/// (its steps from `LABEL dev.dockwright.project=…` on, this test's alone). `--no-prune`: the
+/// untagged parents without the label are the builder's cache, shared with builds that other
+/// tests run at the same moment; deleting them fails those builds ("unknown parent image ID").
+/// They are content-addressed, so the next run reuses them. A parent is refused while its child
+/// exists, and `docker images -a` does not list children first: this repeats while it makes
+/// progress.
+fn remove_images(label: &str) {
     let mut before = usize::MAX;
-    for _ in 0..16 {
-        let Ok(out) = Command::new("docker")
-            .args(["images", "-a", "-q", "--filter", label])
-            .output()
-        else {
-            return;
-        };
-        let ids: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
-            .split_whitespace()
-            .map(str::to_string)
-            .collect();
+    loop {
+        let ids = docker_ids(&["images", "-a", "-q", "--filter", label]);
         if ids.is_empty() || ids.len() >= before {
             return;
         }
@@ -314,6 +292,19 @@ pub fn remove_intermediate_images(label: &str) {
             .args(&ids)
             .output();
     }
+}
+
+/// The distinct ids a `docker … -q` listing prints (none when docker cannot run).
+fn docker_ids(list: &[&str]) -> Vec<String> {
+    let Ok(out) = Command::new("docker").args(list).output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Objects (containers, volumes, images) that still carry the project label.

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dockwright::hooks::install::{self, HookStatus, Installed, Installer, Removed};
+use dockwright::hooks::install::{self, HookStatus, Installed, Removed};
 use dockwright::hooks::Hook;
 use dockwright::repo::Repo;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
@@ -98,21 +98,9 @@ impl SimplePluginCommand for Hooks {
         call: &EvaluatedCall,
         _input: &Value,
     ) -> Result<Value, LabeledError> {
-        let ctx = Context::new(engine, call)?;
-        let at = |e: dockwright::Error| {
-            context::error(e, call.head, format!("run in `{}`", ctx.dir.display()))
-        };
-        let repo = Repo::discover(&ctx.dir).map_err(|e| at(e.into()))?;
-        let installer = Installer::new(install::hooks_dir(&repo).map_err(at)?);
-        let mut rows = Vec::new();
-        for hook in Hook::ALL {
-            rows.push(row(
-                installer
-                    .status(hook, &install::binary(hook).0)
-                    .map_err(at)?,
-                call.head,
-            ));
-        }
+        let target = Target::new(engine, call)?;
+        let (_, statuses) = install::hook_statuses(&target.repo).map_err(|e| target.error(e))?;
+        let rows = statuses.into_iter().map(|s| row(s, call.head)).collect();
         Ok(Value::list(rows, call.head))
     }
 }
@@ -137,7 +125,7 @@ fn result_type() -> Type {
     )
 }
 
-/// The repository an install or uninstall works in and the hooks it names.
+/// The repository a hooks command works in and the hooks it names (none for `dockwright hooks`).
 struct Target {
     repo: Repo,
     hooks: Vec<Hook>,
@@ -184,10 +172,6 @@ fn chosen_hooks(call: &EvaluatedCall) -> Result<Vec<Hook>, LabeledError> {
         .collect()
 }
 
-fn hooks_rest(signature: Signature, what: &str) -> Signature {
-    signature.rest("hooks", SyntaxShape::String, what)
-}
-
 fn result_row(
     hook: Hook,
     result: &str,
@@ -216,8 +200,9 @@ impl SimplePluginCommand for HooksInstall {
     }
 
     fn signature(&self) -> Signature {
-        hooks_rest(
-            super::signature(self.name(), result_type()),
+        super::signature(self.name(), result_type()).rest(
+            "hooks",
+            SyntaxShape::String,
             "Hooks to install (default: post-checkout, post-merge, post-rewrite and pre-push).",
         )
     }
@@ -294,8 +279,9 @@ impl SimplePluginCommand for HooksUninstall {
     }
 
     fn signature(&self) -> Signature {
-        hooks_rest(
-            super::signature(self.name(), result_type()),
+        super::signature(self.name(), result_type()).rest(
+            "hooks",
+            SyntaxShape::String,
             "Hooks to remove (default: all).",
         )
     }

@@ -76,35 +76,43 @@ impl Repo {
 
 impl Drop for Repo {
     fn drop(&mut self) {
-        // Whatever a test built or left: images and test containers labelled with this project,
-        // and the builder's intermediate images that carry the label (this test's alone; the
-        // shared cache layers before them stay, `--no-prune`). A parent listed before its child
-        // is refused while the child exists: the images pass repeats while it makes progress.
+        // Whatever a test built or left, found by this project's label: test containers, then
+        // images, tagged and the builder's intermediate ones from `LABEL
+        // dev.dockwright.project=…` on (this test's alone; the shared cache layers before them
+        // stay, `--no-prune`). A parent is refused while its child exists and `docker images -a`
+        // does not list children first: the images pass repeats while it makes progress.
         let label = format!("label=dev.dockwright.project={}", self.project());
-        let images = [(&["images", "-aq"][..], &["rmi", "-f", "--no-prune"][..]); 16];
-        for (list, remove) in [
-            (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
-            (&["images", "-q"][..], &["rmi", "-f", "--no-prune"][..]),
-        ]
-        .into_iter()
-        .chain(images)
-        {
-            let Ok(out) = Command::new("docker")
-                .args(list)
-                .args(["--filter", &label])
-                .output()
-            else {
-                return;
-            };
-            let ids: Vec<String> = String::from_utf8_lossy(&out.stdout)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-            if !ids.is_empty() {
-                let _ = Command::new("docker").args(remove).args(&ids).output();
-            } else if list == ["images", "-aq"] {
+        let containers = docker_ids(&["ps", "-aq", "--filter", &label]);
+        if !containers.is_empty() {
+            let _ = Command::new("docker")
+                .args(["rm", "-f", "-v"])
+                .args(&containers)
+                .output();
+        }
+        let mut before = usize::MAX;
+        loop {
+            let images = docker_ids(&["images", "-aq", "--filter", &label]);
+            if images.is_empty() || images.len() >= before {
                 break;
             }
+            before = images.len();
+            let _ = Command::new("docker")
+                .args(["rmi", "-f", "--no-prune"])
+                .args(&images)
+                .output();
         }
     }
+}
+
+/// The distinct ids a `docker … -q` listing prints (none when docker cannot run).
+fn docker_ids(list: &[&str]) -> Vec<String> {
+    let Ok(out) = Command::new("docker").args(list).output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
