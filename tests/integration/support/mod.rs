@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+mod cleanup;
+use cleanup::{docker_ids, remove_images};
+
 /// The fast base image: FROM scratch plus a static busybox, with a user `app` (1000:1000).
 pub const BUSYBOX: &str = "dockwright-test/busybox:1";
 
@@ -270,41 +273,6 @@ pub fn remove_project_objects(project: &str) {
         }
     }
     remove_images(&label);
-}
-
-/// Removes the images that carry `label`: the tagged ones and the builder's intermediate ones
-/// (its steps from `LABEL dev.dockwright.project=…` on, this test's alone). `--no-prune`: the
-/// untagged parents without the label are the builder's cache, shared with builds that other
-/// tests run at the same moment; deleting them fails those builds ("unknown parent image ID").
-/// They are content-addressed, so the next run reuses them. A parent is refused while its child
-/// exists, and `docker images -a` does not list children first: this repeats while it makes
-/// progress.
-fn remove_images(label: &str) {
-    let mut before = usize::MAX;
-    loop {
-        let ids = docker_ids(&["images", "-a", "-q", "--filter", label]);
-        if ids.is_empty() || ids.len() >= before {
-            return;
-        }
-        before = ids.len();
-        let _ = Command::new("docker")
-            .args(["rmi", "-f", "--no-prune"])
-            .args(&ids)
-            .output();
-    }
-}
-
-/// The distinct ids a `docker … -q` listing prints (none when docker cannot run).
-fn docker_ids(list: &[&str]) -> Vec<String> {
-    let Ok(out) = Command::new("docker").args(list).output() else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
 
 /// Objects (containers, volumes, images) that still carry the project label.

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "../../../../tests/integration/support/cleanup.rs"]
+mod cleanup;
+
 /// The base image of the fixture's runtime Dockerfile; made by `tests/images/busybox.sh`.
 pub const BASE_IMAGE: &str = "dockwright-test/busybox:1";
 
@@ -77,42 +80,15 @@ impl Repo {
 impl Drop for Repo {
     fn drop(&mut self) {
         // Whatever a test built or left, found by this project's label: test containers, then
-        // images, tagged and the builder's intermediate ones from `LABEL
-        // dev.dockwright.project=…` on (this test's alone; the shared cache layers before them
-        // stay, `--no-prune`). A parent is refused while its child exists and `docker images -a`
-        // does not list children first: the images pass repeats while it makes progress.
+        // images (see `remove_images`).
         let label = format!("label=dev.dockwright.project={}", self.project());
-        let containers = docker_ids(&["ps", "-aq", "--filter", &label]);
+        let containers = cleanup::docker_ids(&["ps", "-aq", "--filter", &label]);
         if !containers.is_empty() {
             let _ = Command::new("docker")
                 .args(["rm", "-f", "-v"])
                 .args(&containers)
                 .output();
         }
-        let mut before = usize::MAX;
-        loop {
-            let images = docker_ids(&["images", "-aq", "--filter", &label]);
-            if images.is_empty() || images.len() >= before {
-                break;
-            }
-            before = images.len();
-            let _ = Command::new("docker")
-                .args(["rmi", "-f", "--no-prune"])
-                .args(&images)
-                .output();
-        }
+        cleanup::remove_images(&label);
     }
-}
-
-/// The distinct ids a `docker … -q` listing prints (none when docker cannot run).
-fn docker_ids(list: &[&str]) -> Vec<String> {
-    let Ok(out) = Command::new("docker").args(list).output() else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect()
 }
