@@ -10,6 +10,9 @@
 # others are added; the rootfs tarball is cached in $DOCKWRIGHT_IMAGE_CACHE (default
 # /var/cache/dockwright-test), so a re-import does not run debootstrap again.
 #
+# The packages come from the Debian mirror this machine's apt already uses (tests/images/mirror.sh;
+# $DOCKWRIGHT_DEBIAN_MIRROR where apt has none), so the image is made wherever apt works.
+#
 # Usage: tests/images/debian.sh            make or reuse the images
 #        tests/images/debian.sh --tags     print the tags, one a line (the tests read them)
 set -euo pipefail
@@ -24,7 +27,6 @@ TAGS=(
 )
 # The one name that owns the image; the others are tags of the same id.
 PRIMARY="dockwright-test/debian:bookworm-1"
-MIRROR="${DOCKWRIGHT_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${DOCKWRIGHT_IMAGE_CACHE:-/var/cache/dockwright-test}"
 TARBALL="$CACHE/debian-bookworm-1.tar"
 PACKAGES="python3 python3-pip python3-pytest python3-venv nodejs npm golang-go ruby bundler ca-certificates"
@@ -49,6 +51,7 @@ if ! docker image inspect "$PRIMARY" >/dev/null 2>&1; then
     command -v debootstrap >/dev/null || {
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
     }
+    MIRROR=$(bash "$(dirname "$0")/mirror.sh")
     mkdir -p "$CACHE"
     root=$(mktemp -d "$CACHE/rootfs.XXXXXX")
     trap 'rm -rf "$root"' EXIT
@@ -69,7 +72,7 @@ if ! docker image inspect "$PRIMARY" >/dev/null 2>&1; then
     # The official golang image's GOPATH, writable by any user (the templates run as non-root).
     mkdir -p "$root/go" && chmod 1777 "$root/go"
     chroot "$root" apt-get clean
-    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/tmp/* "$root"/dev/*
+    rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "${root:?}"/tmp/* "${root:?}"/dev/*
     tar -C "$root" --numeric-owner -cf "$TARBALL.tmp" .
     mv "$TARBALL.tmp" "$TARBALL"
   fi
