@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::yaml::{self, Entry};
-use super::Finding;
+use super::yaml::{self, Node};
+use super::{shown, Finding};
 use crate::error::{Error, Result};
 
 /// The file names compose reads, and the override files people keep beside them.
@@ -30,7 +30,10 @@ struct Volume {
     source: Option<String>,
     target: String,
     read_only: bool,
+    /// The line of the source (else the target) as written.
     line: usize,
+    /// The line of the alias or `<<:` that brought it into the service, if one did.
+    via: Option<usize>,
 }
 
 /// The compose rules for every compose file at `root`.
@@ -40,30 +43,35 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
     for file in compose_files(root) {
         let path = root.join(&file);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let entries = yaml::entries(&text);
+        let doc = match yaml::parse(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                out.push(invalid(&file, &e));
+                continue;
+            }
+        };
         let production = file.to_lowercase().contains("prod");
-        let mut services: Vec<&str> = entries
-            .iter()
-            .filter(|e| e.path.len() > 2 && e.path[0] == "services")
-            .map(|e| e.path[1].as_str())
-            .collect();
-        services.dedup();
-        for service in services {
-            let volumes = volumes(&entries, service);
+        let Some(services) = doc.get("services") else {
+            continue;
+        };
+        for (service, definition) in services.entries() {
+            let volumes = volumes(definition);
             let project = volumes
                 .iter()
                 .find(|v| v.source.as_deref().is_some_and(is_project));
             if let Some(mount) = project {
+                let through = through(&text, mount.via);
                 if !mount.read_only {
                     out.push(Finding {
                         rule: "whole-project-mounted",
                         file: file.clone(),
                         line: mount.line,
                         message: format!(
-                            "service `{service}` mounts the whole project read-write at `{}`: the container can change any file, as whatever user it runs as",
-                            mount.target
+                            "service `{}` mounts the whole project read-write at `{}`{through}: the container can change any file, as whatever user it runs as",
+                            shown(service),
+                            shown(&mount.target)
                         ),
-                        fix: format!("mount the source read-only (`.:{}:ro`) and give writable paths their own volumes or a tmpfs", mount.target),
+                        fix: format!("mount the source read-only (`.:{}:ro`) and give writable paths their own volumes or a tmpfs", shown(&mount.target)),
                     });
                 }
                 let modules = format!("{}/node_modules", mount.target.trim_end_matches('/'));
@@ -77,25 +85,29 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
                         file: file.clone(),
                         line: mount.line,
                         message: format!(
-                            "service `{service}` mounts the project over `{}` without a volume over `{modules}`: the host's node_modules (or none) replaces the image's",
-                            mount.target
+                            "service `{}` mounts the project over `{}`{through} without a volume over `{}`: the host's node_modules (or none) replaces the image's",
+                            shown(service),
+                            shown(&mount.target),
+                            shown(&modules)
                         ),
-                        fix: format!("add an anonymous volume after the mount: `- {modules}`"),
+                        fix: format!("add an anonymous volume after the mount: `- {}`", shown(&modules)),
                     });
                 }
             }
             if production {
-                let target = entries
-                    .iter()
-                    .find(|e| e.path == ["services", service, "build", "target"]);
-                if let Some(target) =
-                    target.filter(|t| ["development", "dev"].contains(&t.value.as_str()))
+                let target = definition.get("build").and_then(|b| b.get("target"));
+                if let Some((target, value)) = target
+                    .and_then(|t| t.as_str().map(|v| (t, v)))
+                    .filter(|(_, v)| ["development", "dev"].contains(v))
                 {
                     out.push(Finding {
                         rule: "development-in-production",
                         file: file.clone(),
                         line: target.line,
-                        message: format!("service `{service}` of a production compose file builds the `{}` target", target.value),
+                        message: format!(
+                            "service `{}` of a production compose file builds the `{value}` target",
+                            shown(service)
+                        ),
                         fix: "build the `production` target, which bakes the code in and runs without development tools".into(),
                     });
                 }
@@ -105,6 +117,38 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
     Ok(out)
 }
 
+/// A compose file that is not YAML: compose refuses it, and no other rule can read it.
+fn invalid(file: &str, e: &yaml::SyntaxError) -> Finding {
+    Finding {
+        rule: "invalid-compose-file",
+        file: file.to_string(),
+        line: e.line,
+        message: format!(
+            "`{file}` is not valid YAML at line {}, column {}: {}",
+            e.line,
+            e.column,
+            shown(&e.message)
+        ),
+        fix: format!(
+            "correct the YAML at line {}, column {} (compose refuses the file as it is)",
+            e.line, e.column
+        ),
+    }
+}
+
+/// ` (through `<<: *base` at line 7)` when the mount came through an alias or merge.
+fn through(text: &str, via: Option<usize>) -> String {
+    let Some(line) = via else {
+        return String::new();
+    };
+    match text.lines().nth(line.saturating_sub(1)).map(str::trim) {
+        Some(written) if !written.is_empty() => {
+            format!(" (through `{}` at line {line})", shown(written))
+        }
+        _ => format!(" (through the alias at line {line})"),
+    }
+}
+
 fn is_project(source: &str) -> bool {
     matches!(
         source.trim_end_matches('/'),
@@ -112,49 +156,40 @@ fn is_project(source: &str) -> bool {
     )
 }
 
-fn volumes(entries: &[Entry], service: &str) -> Vec<Volume> {
-    let prefix = ["services", service, "volumes"];
-    let mut out: Vec<Volume> = Vec::new();
-    let mut long: std::collections::BTreeMap<String, Vec<&Entry>> = Default::default();
-    for e in entries
-        .iter()
-        .filter(|e| e.path.len() >= 4 && e.path[..3] == prefix)
-    {
-        if e.path.len() == 4 {
+/// The volumes of a service, in the short (`SOURCE:TARGET[:MODE]`) and long syntax.
+fn volumes(service: &Node) -> Vec<Volume> {
+    let mut out = Vec::new();
+    for item in service.get("volumes").map(Node::items).unwrap_or_default() {
+        if let Some(text) = item.as_str() {
             // Short syntax: `SOURCE:TARGET[:MODE]` or an anonymous `TARGET`.
-            let parts: Vec<&str> = e.value.split(':').collect();
+            let parts: Vec<&str> = text.split(':').collect();
             let (source, target, mode) = match parts.as_slice() {
                 [target] => (None, target.to_string(), ""),
                 [source, target] => (Some(source.to_string()), target.to_string(), ""),
                 [source, target, mode, ..] => (Some(source.to_string()), target.to_string(), *mode),
                 [] => continue,
             };
-            let read_only = mode.split(',').any(|m| m == "ro");
             out.push(Volume {
                 source,
                 target,
-                read_only,
-                line: e.line,
+                read_only: mode.split(',').any(|m| m == "ro"),
+                line: item.line,
+                via: item.via,
             });
-        } else {
-            long.entry(e.path[3].clone()).or_default().push(e);
+        } else if let Some(target) = item.get("target").and_then(|t| t.as_str().map(|s| (t, s))) {
+            let source = item.get("source").filter(|s| s.as_str().is_some());
+            let place = source.unwrap_or(target.0);
+            out.push(Volume {
+                source: source.and_then(Node::as_str).map(str::to_string),
+                target: target.1.to_string(),
+                read_only: item
+                    .get("read_only")
+                    .and_then(Node::as_str)
+                    .is_some_and(|v| v == "true"),
+                line: place.line,
+                via: place.via.or(item.via),
+            });
         }
-    }
-    for fields in long.values() {
-        let get = |k: &str| {
-            fields
-                .iter()
-                .find(|e| e.path.get(4).map(String::as_str) == Some(k))
-        };
-        let Some(target) = get("target") else {
-            continue;
-        };
-        out.push(Volume {
-            source: get("source").map(|e| e.value.clone()),
-            target: target.value.clone(),
-            read_only: get("read_only").is_some_and(|e| e.value == "true"),
-            line: get("source").map_or(target.line, |e| e.line),
-        });
     }
     out
 }

@@ -63,7 +63,35 @@ pub const RULES: &[(&str, &str)] = &[
         "manifest-ignored",
         "a dependency manifest that `.dockerignore` hides from the build",
     ),
+    (
+        "invalid-compose-file",
+        "a compose file that is not valid YAML (named with its line and column)",
+    ),
 ];
+
+/// Longest text quoted from the user's files in a message, in characters.
+const QUOTE_LIMIT: usize = 80;
+
+/// `text` as a message quotes it: on one line, and cut to a readable length.
+pub(crate) fn shown(text: &str) -> String {
+    // Control characters (a block scalar's newlines) would break the one-line message.
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| {
+            let escape = c.is_control().then(|| c.escape_default());
+            escape
+                .into_iter()
+                .flatten()
+                .chain((!c.is_control()).then_some(c))
+        })
+        .collect();
+    if escaped.chars().count() <= QUOTE_LIMIT {
+        return escaped;
+    }
+    let mut cut: String = escaped.chars().take(QUOTE_LIMIT - 1).collect();
+    cut.push('…');
+    cut
+}
 
 /// Checks the project at `root` (the repository root, where `dockwright.toml` is).
 pub fn check(root: &Path) -> Result<Vec<Finding>> {
@@ -84,4 +112,18 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
     findings.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
     findings.dedup();
     Ok(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn quotes_are_one_line_and_cut_to_a_readable_length() {
+        assert_eq!(shown("run \"it\"\nnow"), "run \"it\"\\nnow");
+        let long = "x".repeat(500);
+        let cut = shown(&long);
+        assert_eq!(cut.chars().count(), 80);
+        assert!(cut.ends_with('…'));
+    }
 }

@@ -6,6 +6,7 @@
 
 mod builds;
 mod check;
+mod check_compose;
 mod golden;
 mod init;
 
