@@ -81,8 +81,14 @@ pub struct SandboxConfig {
     pub init: Option<bool>,
     /// Where the source goes in the container; default the image's `WORKDIR`, else `/app`.
     pub workdir: Option<String>,
-    /// How long a test run may take, such as `10m` or `90s`; default 30 minutes.
-    pub timeout: Option<String>,
+    /// How long a test run may take, such as `10m` or `90s`; default 30 minutes. Read once,
+    /// here, within [`crate::duration::RUN_TIMEOUT`]: a bad value names its line and column.
+    #[serde(
+        default,
+        deserialize_with = "timeout::deserialize",
+        serialize_with = "timeout::serialize"
+    )]
+    pub timeout: Option<Duration>,
     /// Environment variables for the test command.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
@@ -272,14 +278,6 @@ impl Config {
                     "give the Dockerfile's path relative to the service's context",
                 )
             })?;
-            if let Some(timeout) = &raw.sandbox.timeout {
-                parse_duration(timeout).ok_or_else(|| {
-                    invalid(
-                        format!("service `{name}`: sandbox.timeout `{timeout}` is not a duration"),
-                        "write a number with a unit: `90s`, `10m`, `1h`",
-                    )
-                })?;
-            }
             if let Some(memory) = &raw.sandbox.memory {
                 parse_bytes(memory).ok_or_else(|| {
                     invalid(
@@ -319,11 +317,57 @@ impl Config {
     }
 }
 
+/// `[services.*.sandbox] timeout`: a duration string or a number of seconds, read into a
+/// [`Duration`] while deserialising so that a bad value carries its line and column.
+mod timeout {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::duration;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Seconds(f64),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Duration>, D::Error> {
+        let text = match Raw::deserialize(deserializer) {
+            Ok(Raw::Text(text)) => text,
+            Ok(Raw::Seconds(secs)) => secs.to_string(),
+            Err(_) => {
+                return Err(serde::de::Error::custom(
+                    "invalid type for `timeout`, expected a duration such as \"10m\"",
+                ))
+            }
+        };
+        duration::parse(&text, duration::RUN_TIMEOUT)
+            .map(Some)
+            .map_err(serde::de::Error::custom)
+    }
+
+    pub(super) fn serialize<S: Serializer>(
+        timeout: &Option<Duration>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match timeout {
+            Some(d) => serializer.serialize_str(&humantime::format_duration(*d).to_string()),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
 fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
     let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
     let (line, column) = line_column(text, offset);
     let message = e.message().trim().to_string();
-    let help = if message.contains("untagged enum TestCommand") {
+    let help = if let Some(help) = duration_help(&message) {
+        help
+    } else if message.contains("untagged enum TestCommand") {
         "`test` is a shell line or a list of arguments: `test = \"pytest -q\"` or `test = [\"pytest\", \"-q\"]`".to_string()
     } else if message.starts_with("unknown field") {
         "remove the key or correct its spelling; the keys are documented in the README".to_string()
@@ -346,6 +390,14 @@ fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> ConfigError {
         message,
         help,
     }
+}
+
+/// The fix for a `timeout` the duration reader refused, recognised by its message.
+fn duration_help(message: &str) -> Option<String> {
+    (message.contains("is not a duration")
+        || message.contains("give a duration from")
+        || message.contains("expected a duration"))
+    .then(|| crate::duration::help(&crate::duration::RUN_TIMEOUT))
 }
 
 /// 1-based line and column of a byte offset.
@@ -384,41 +436,6 @@ pub fn clean_relative(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// Parses `90s`, `10m`, `1h30m`, `500ms` or a bare number of seconds.
-pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if let Ok(secs) = text.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let mut total = Duration::ZERO;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            number.push(c);
-            continue;
-        }
-        let value: f64 = number.parse().ok()?;
-        number.clear();
-        let unit = if c == 'm' && chars.peek() == Some(&'s') {
-            chars.next();
-            0.001
-        } else {
-            match c {
-                's' => 1.0,
-                'm' => 60.0,
-                'h' => 3600.0,
-                'd' => 86400.0,
-                _ => return None,
-            }
-        };
-        total += Duration::from_secs_f64(value * unit);
-        any = true;
-    }
-    (any && number.is_empty()).then_some(total)
 }
 
 /// Parses `512m`, `2g`, `1.5GiB`, `1024` (bytes).
@@ -505,19 +522,45 @@ mod tests {
     }
 
     #[test]
-    fn durations_and_sizes() {
-        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("soon"), None);
+    fn sizes() {
         assert_eq!(parse_bytes("2g"), Some(2 << 30));
         assert_eq!(parse_bytes("512MiB"), Some(512 << 20));
         assert_eq!(parse_bytes("lots"), None);
     }
 
     #[test]
-    fn bad_duration_is_named() {
+    fn bad_duration_is_named_with_line_and_column() {
         let err = parse("[services.api.sandbox]\ntimeout = \"forever\"\n").unwrap_err();
-        assert!(err.to_string().contains("`forever`"), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("`forever`"), "{text}");
+        assert!(text.contains("line 2, column 11"), "{text}");
+        assert!(err.help().unwrap().contains("`90s`"), "{err:?}");
+    }
+
+    #[test]
+    fn timeout_is_read_once_into_a_duration() {
+        let config = parse("[services.api.sandbox]\ntimeout = \"1h30m\"\n").unwrap();
+        assert_eq!(
+            config.services[0].sandbox.timeout,
+            Some(Duration::from_secs(5400))
+        );
+        let config = parse("[services.api.sandbox]\ntimeout = 90\n").unwrap();
+        assert_eq!(
+            config.services[0].sandbox.timeout,
+            Some(Duration::from_secs(90))
+        );
+    }
+
+    // Regression: this panicked in `Duration::from_secs_f64`, crashing the pre-push hook.
+    #[test]
+    fn huge_timeout_is_an_error_naming_value_and_range() {
+        let err =
+            parse("[services.api.sandbox]\ntimeout = \"99999999999999999999s\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`99999999999999999999s`"), "{text}");
+        assert!(text.contains("from 1s to 7days"), "{text}");
+        assert!(text.contains("line 2"), "{text}");
+        let err = parse("[services.api.sandbox]\ntimeout = \"0s\"\n").unwrap_err();
+        assert!(err.to_string().contains("out of range"), "{err}");
     }
 }

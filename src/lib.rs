@@ -17,6 +17,7 @@ pub mod cli;
 pub mod config;
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod duration;
 pub mod engine;
 pub mod env;
 pub mod error;

@@ -139,19 +139,32 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
         })
 }
 
-/// The bound of a quick engine call: `DOCKWRIGHT_ENGINE_TIMEOUT` seconds, else `default`.
-pub fn engine_timeout(default: Duration) -> Duration {
+/// The bound of a quick engine call: `DOCKWRIGHT_ENGINE_TIMEOUT` (seconds, or a duration such
+/// as `1500ms`), else `default`.
+pub fn engine_timeout(default: Duration) -> Result<Duration> {
     engine_timeout_from(&|name| std::env::var(name).ok(), default)
 }
 
 /// [`engine_timeout`] with the environment read through `lookup` (the plugin reads the calling
-/// shell's environment, not its own).
-pub fn engine_timeout_from(lookup: &dyn Fn(&str) -> Option<String>, default: Duration) -> Duration {
-    lookup(crate::env::ENGINE_TIMEOUT)
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|v| *v > 0.0 && v.is_finite())
-        .map(Duration::from_secs_f64)
-        .unwrap_or(default)
+/// shell's environment, not its own). A value that is set but unusable is a usage error naming
+/// it and the accepted range; an empty one counts as unset.
+pub fn engine_timeout_from(
+    lookup: &dyn Fn(&str) -> Option<String>,
+    default: Duration,
+) -> Result<Duration> {
+    let name = crate::env::ENGINE_TIMEOUT;
+    match lookup(name).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(value) => {
+            crate::duration::parse(&value, crate::duration::ENGINE_TIMEOUT).map_err(|e| {
+                Error::Message {
+                    message: format!("{name}: {e}"),
+                    help: Some(e.help()),
+                    exit: Exit::Usage,
+                }
+            })
+        }
+    }
 }
 
 /// The engine from the process environment, with the CLI's bound: an unreachable engine is an
@@ -159,12 +172,12 @@ pub fn engine_timeout_from(lookup: &dyn Fn(&str) -> Option<String>, default: Dur
 pub(crate) fn engine() -> Result<Engine> {
     Ok(Engine::from_env(engine_timeout(Duration::from_millis(
         1500,
-    )))?)
+    ))?)?)
 }
 
 /// The engine for long operations (test runs, gc): quick calls may take longer than status's.
 pub(crate) fn engine_for_runs() -> Result<Engine> {
-    Ok(Engine::from_env(engine_timeout(Duration::from_secs(30)))?)
+    Ok(Engine::from_env(engine_timeout(Duration::from_secs(30))?)?)
 }
 
 /// The candidate closest to `name`, if any is close enough to suggest.

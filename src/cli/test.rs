@@ -38,8 +38,8 @@ pub(crate) struct Args {
 }
 
 fn parse_timeout(text: &str) -> std::result::Result<Duration, String> {
-    crate::config::parse_duration(text)
-        .ok_or_else(|| format!("`{text}` is not a duration; write `90s`, `10m` or `1h`"))
+    crate::duration::parse(text, crate::duration::RUN_TIMEOUT)
+        .map_err(|e| format!("{e}\nhelp: {}", e.help()))
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {

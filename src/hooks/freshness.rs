@@ -151,7 +151,13 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
     if analyses.is_empty() {
         return lines;
     }
-    let bound = crate::cli::engine_timeout(ENGINE_TIMEOUT);
+    let bound = match crate::cli::engine_timeout(ENGINE_TIMEOUT) {
+        Ok(bound) => bound,
+        Err(e) => {
+            lines.extend(say("runtime images not checked", &e));
+            return lines;
+        }
+    };
     let engine = match Engine::from_env(bound) {
         Ok(engine) => engine,
         Err(e) => {

@@ -93,7 +93,7 @@ fn run(dir: &Path, remote: &str, commits: &[(String, Vec<String>)]) -> Result<i3
     let project = Project::discover(dir)?;
     let engine = crate::engine::Engine::from_env(crate::cli::engine_timeout(
         std::time::Duration::from_secs(10),
-    ))?;
+    )?)?;
     let runtime = crate::cli::runtime()?;
     eprintln!(
         "dockwright: testing {} commit{} before pushing to `{remote}`; git holds the connection open meanwhile (skip with `git push --no-verify`)",

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bollard::models::HostConfig;
 
-use crate::config::{parse_bytes, parse_duration, SandboxConfig};
+use crate::config::{parse_bytes, SandboxConfig};
 
 /// Default memory limit.
 pub const DEFAULT_MEMORY: &str = "2g";
@@ -115,11 +115,7 @@ impl Settings {
             cpus: config.cpus.unwrap_or(DEFAULT_CPUS),
             init,
             workdir,
-            timeout: config
-                .timeout
-                .as_deref()
-                .and_then(parse_duration)
-                .unwrap_or(DEFAULT_TIMEOUT),
+            timeout: config.timeout.unwrap_or(DEFAULT_TIMEOUT),
             env,
             relaxed,
         }

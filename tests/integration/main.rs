@@ -3,6 +3,7 @@
 mod support;
 
 mod core;
+mod durations;
 mod hooks;
 mod sandbox;
 mod scaffold;

@@ -72,7 +72,8 @@ impl<'a> Context<'a> {
     /// short calls unless `DOCKWRIGHT_ENGINE_TIMEOUT` (also read from the caller) says otherwise.
     pub fn engine(&self, quick: Duration) -> Result<Engine, LabeledError> {
         let lookup = |name: &str| self.env(name);
-        let quick = dockwright::cli::engine_timeout_from(&lookup, quick);
+        let quick = dockwright::cli::engine_timeout_from(&lookup, quick)
+            .map_err(|e| error(e, self.head(), "this shell's DOCKWRIGHT_ENGINE_TIMEOUT"))?;
         Engine::connect(&lookup, quick).map_err(|e| {
             error(
                 dockwright::Error::from(e),
