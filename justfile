@@ -4,11 +4,16 @@
 build:
     cargo build --workspace
 
-# Run the whole test suite (needs the Docker engine; makes its base images once).
+# `.ci/setup` installs what the tests use once per machine, `nu` included.
+# Run the whole test suite, as the README says (needs the Docker engine).
 test:
-    bash tests/images/busybox.sh
-    bash tests/images/debian.sh
+    bash .ci/setup
     cargo test --workspace
+
+# Uses the installed binary, or `DOCKWRIGHT=path`.
+# Show dockwright's main job on a sample project made and removed on the spot.
+demo:
+    bash .ci/demo
 
 # Lints as CI runs them.
 lint:
