@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::Finding;
+use super::{shown, Finding};
 use crate::config::ServiceConfig;
 use crate::dockerfile::{self, Dockerfile, SourceKind};
 use crate::dockerignore::{self, DockerIgnore};
@@ -36,7 +36,13 @@ pub fn runtime(root: &Path, service: &ServiceConfig) -> Result<Vec<Finding>> {
         None => df.stages.len() - 1,
     };
     out.extend(bases(&df, file, &service.build_args));
-    out.extend(root_user(&df, file, target, "the runtime image"));
+    out.extend(root_user(
+        &df,
+        file,
+        target,
+        "the runtime image",
+        &service.build_args,
+    ));
     out.extend(development_in_production(&df, file));
 
     let sources = df
@@ -111,12 +117,26 @@ pub fn production(root: &Path, file: &str) -> Result<Vec<Finding>> {
         return Ok(Vec::new());
     };
     let mut out = bases(&df, file, &BTreeMap::new());
-    let stage = df
+    let production = df
         .stages
         .iter()
-        .rposition(|s| s.name.as_deref().is_some_and(|n| PRODUCTION.contains(&n)))
-        .unwrap_or(df.stages.len() - 1);
-    out.extend(root_user(&df, file, stage, "the production image"));
+        .rposition(|s| s.name.as_deref().is_some_and(|n| PRODUCTION.contains(&n)));
+    // Without a production stage, the last stage is what a plain `docker build` makes; it may
+    // be a development one (`dev-envs`), so it is named for what it is.
+    let (stage, what) = match production {
+        Some(stage) => (stage, "the production image".to_string()),
+        None => {
+            let last = df.stages.len() - 1;
+            (
+                last,
+                format!(
+                    "the image of the last stage `{}` (what a plain `docker build` makes)",
+                    shown(&stage_label(&df, last))
+                ),
+            )
+        }
+    };
+    out.extend(root_user(&df, file, stage, &what, &BTreeMap::new()));
     out.extend(development_in_production(&df, file));
     Ok(out)
 }
@@ -166,32 +186,128 @@ fn bases(df: &Dockerfile, file: &str, args: &BTreeMap<String, String>) -> Vec<Fi
             continue;
         }
         let image = df.stage_base(i, args);
-        if image == "scratch" || image.contains('$') {
-            continue;
+        if let Some(problem) = unpinned(&image) {
+            out.push(Finding {
+                rule: "unpinned-base",
+                file: file.to_string(),
+                line: stage.line,
+                message: format!("base image `{}` {problem}", shown(&image)),
+                fix: pin_fix(&image),
+            });
         }
-        let name = image.split('@').next().unwrap_or(&image);
-        let tag = name
-            .rsplit_once(':')
-            .filter(|(_, t)| !t.contains('/'))
-            .map(|(_, t)| t);
-        let problem = match tag {
-            _ if image.contains('@') => continue,
-            None => format!("base image `{image}` has no tag, so it is whatever `latest` is on the day of the build"),
-            Some("latest") => format!("base image `{image}` is `latest`, which moves under you"),
-            Some(_) => continue,
-        };
-        out.push(Finding {
-            rule: "unpinned-base",
-            file: file.to_string(),
-            line: stage.line,
-            message: problem,
-            fix: format!(
-                "pin a version tag, such as `{}:<version>-slim-bookworm`, or a digest",
-                name.split(':').next().unwrap_or(name)
-            ),
-        });
+    }
+    // `COPY --from=<image>` pulls an image as surely as FROM does.
+    for stage in &df.stages {
+        for ins in stage.instructions.iter().filter(|i| i.keyword == "COPY") {
+            let Some(from) = ins.flag("from") else {
+                continue;
+            };
+            let is_stage = df.stage_index(from).is_some() || from.parse::<usize>().is_ok();
+            if is_stage {
+                continue;
+            }
+            if let Some(problem) = unpinned(from) {
+                out.push(Finding {
+                    rule: "unpinned-base",
+                    file: file.to_string(),
+                    line: ins.line,
+                    message: format!(
+                        "`COPY --from={}` copies from an image that {problem}",
+                        shown(from)
+                    ),
+                    fix: pin_fix(from),
+                });
+            }
+        }
     }
     out
+}
+
+/// Why an image reference is not pinned: "has no tag, …" or "is `latest`, …"; None when it
+/// has a version tag or a digest, is `scratch`, or is not known before the build (`$ARG`).
+fn unpinned(image: &str) -> Option<&'static str> {
+    if image == "scratch" || image.contains('$') || image.contains('@') || image.is_empty() {
+        return None;
+    }
+    match tag(image) {
+        None => Some("has no tag, so it is whatever `latest` is on the day of the build"),
+        Some("latest") => Some("is `latest`, which moves under you"),
+        Some(_) => None,
+    }
+}
+
+/// The tag of an image reference (`host:5000/name:tag` → `tag`), if it has one.
+fn tag(image: &str) -> Option<&str> {
+    let name = image.split('@').next().unwrap_or(image);
+    name.rsplit_once(':')
+        .filter(|(_, t)| !t.contains('/'))
+        .map(|(_, t)| t)
+}
+
+/// The repository of an image reference, without tag or digest.
+fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap_or(image);
+    match tag(name) {
+        Some(t) => &name[..name.len() - t.len() - 1],
+        None => name,
+    }
+}
+
+/// A pinning fix that names a tag such an image has.
+fn pin_fix(image: &str) -> String {
+    let repo = repository(image);
+    let example = match (family(image), repo.rsplit('/').next().unwrap_or(repo)) {
+        (Family::NoShell, _) => format!("`{}:nonroot`", shown(repo)),
+        (_, "alpine") => "`alpine:<version>`".to_string(),
+        (_, "busybox") => format!("`{}:<version>`", shown(repo)),
+        (Family::Alpine, _) => format!("`{}:<version>-alpine`", shown(repo)),
+        (_, "debian") => "`debian:bookworm-slim`".to_string(),
+        (_, "ubuntu") => "`ubuntu:24.04`".to_string(),
+        (Family::Debian, _) => format!("`{}:<version>-slim-bookworm`", shown(repo)),
+    };
+    format!("pin a version tag, such as {example}, or a digest (`@sha256:…`)")
+}
+
+/// What a base image offers for creating a user, so a fix names a command that exists there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// Debian, Ubuntu and the official language images built on them (and RHEL-likes): `useradd`.
+    Debian,
+    /// Alpine and busybox: busybox's `adduser`, no `useradd`.
+    Alpine,
+    /// `scratch` and distroless images: no shell at all.
+    NoShell,
+}
+
+fn family(image: &str) -> Family {
+    let image = image.to_lowercase();
+    let repo = repository(&image);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    let tag = tag(&image).unwrap_or("");
+    if image == "scratch"
+        || repo.contains("distroless")
+        || (repo.starts_with("cgr.dev/chainguard/") && !tag.contains("dev"))
+    {
+        Family::NoShell
+    } else if last == "alpine" || last.contains("busybox") || tag.contains("alpine") {
+        Family::Alpine
+    } else {
+        Family::Debian
+    }
+}
+
+/// The family of the image stage `index` is built on (its first ancestor's FROM).
+fn stage_family(
+    df: &Dockerfile,
+    index: usize,
+    args: &BTreeMap<String, String>,
+) -> (Family, String) {
+    let mut root = index;
+    while let Some(p) = parent(df, root) {
+        root = p;
+    }
+    let image = df.stage_base(root, args);
+    (family(&image), image)
 }
 
 /// The user stage `index` runs as: its last USER, else its parent stage's; None means root.
@@ -239,7 +355,13 @@ fn substitute(stage: &dockerfile::Stage, text: &str) -> String {
     out
 }
 
-fn root_user(df: &Dockerfile, file: &str, index: usize, what: &str) -> Option<Finding> {
+fn root_user(
+    df: &Dockerfile,
+    file: &str,
+    index: usize,
+    what: &str,
+    args: &BTreeMap<String, String>,
+) -> Option<Finding> {
     let stage = &df.stages[index];
     let (message, line) = match effective_user(df, index) {
         None => (
@@ -254,15 +376,26 @@ fn root_user(df: &Dockerfile, file: &str, index: usize, what: &str) -> Option<Fi
             if !(name.is_empty() || name == "root" || name == "0") {
                 return None;
             }
-            (format!("{what} runs as root: `USER {user}`"), line)
+            (
+                format!("{what} runs as root: `USER {}`", shown(&user)),
+                line,
+            )
         }
+    };
+    let fix = match stage_family(df, index, args) {
+        (Family::Debian, _) => "create an unprivileged user and switch to it: `ARG UID=1000`, `RUN useradd --uid \"$UID\" app`, `USER ${UID}`".to_string(),
+        (Family::Alpine, _) => "create an unprivileged user with busybox's `adduser` (there is no `useradd`) and switch to it: `ARG UID=1000`, `RUN adduser -D -u \"$UID\" app`, `USER ${UID}`".to_string(),
+        (Family::NoShell, image) => format!(
+            "`{}` has no shell to create a user with: switch to a numeric unprivileged user, `USER 65532:65532`, and give what it must write that owner (`COPY --chown=65532:65532`)",
+            shown(&image)
+        ),
     };
     Some(Finding {
         rule: "root-user",
         file: file.to_string(),
         line,
         message,
-        fix: "create an unprivileged user and switch to it: `ARG UID=1000`, `RUN useradd --uid \"$UID\" app`, `USER ${UID}`".into(),
+        fix,
     })
 }
 

@@ -108,3 +108,124 @@ fn check_accepts_the_fixes_it_suggests() {
         .collect();
     assert_eq!(rules, ["node-modules-not-isolated"]);
 }
+
+/// The `root-user` finding of a project whose runtime Dockerfile is `dockerfile`: its fix.
+fn root_user_fix(dockerfile: &str) -> String {
+    let repo = TestRepo::new();
+    repo.write(".dockerignore", ".git\n.env\n")
+        .write("Dockerfile.runtime", dockerfile);
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    let found: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "root-user")
+        .collect();
+    assert_eq!(found.len(), 1, "{findings}");
+    found[0]["fix"].as_str().unwrap().to_string()
+}
+
+/// Issue 19 item 7: the fix names a command the base image has.
+#[test]
+fn check_fits_the_root_user_fix_to_the_base_image_family() {
+    let debian = root_user_fix("FROM python:3.12-slim-bookworm\nWORKDIR /app\n");
+    assert!(
+        debian.contains("RUN useradd --uid \"$UID\" app"),
+        "{debian}"
+    );
+
+    for alpine in [
+        "FROM node:20-alpine\n",
+        "FROM alpine:3.20 AS base\nFROM base\nRUN true\n",
+        "FROM dockwright-test/busybox:1\n",
+    ] {
+        let fix = root_user_fix(alpine);
+        assert!(
+            fix.contains("RUN adduser -D -u \"$UID\" app") && !fix.contains("useradd --uid"),
+            "{alpine}: {fix}"
+        );
+    }
+
+    for no_shell in [
+        "FROM scratch\nCOPY app /app\n",
+        "FROM gcr.io/distroless/static-debian12:nonroot AS base\nFROM base\nUSER root\n",
+    ] {
+        let fix = root_user_fix(no_shell);
+        assert!(
+            fix.contains("has no shell to create a user with")
+                && fix.contains("`USER 65532:65532`")
+                && !fix.contains("RUN "),
+            "{no_shell}: {fix}"
+        );
+    }
+}
+
+/// Issue 19 item 7: a development stage that a plain build makes is not "the production image".
+#[test]
+fn check_names_a_dev_envs_stage_for_what_it_is() {
+    let repo = TestRepo::new();
+    repo.write(".dockerignore", ".git\n.env\n")
+        .write("Dockerfile.runtime", "FROM node:20-bookworm-slim\nUSER node\n")
+        .write(
+            "Dockerfile",
+            "FROM node:20-bookworm-slim AS development\nWORKDIR /app\nCMD [\"npm\", \"run\", \"dev\"]\n\nFROM development AS dev-envs\nRUN apt-get update\n",
+        );
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["rule"], "root-user");
+    assert_eq!(findings[0]["line"], 5);
+    let message = findings[0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "the image of the last stage `dev-envs` (what a plain `docker build` makes) runs as root: no USER in stage `dev-envs` or the stages it is built from"
+    );
+    assert!(!message.contains("production"), "{message}");
+}
+
+/// Issue 19 item 7: `COPY --from=<image>` pulls an image; without a tag it is unpinned.
+#[test]
+fn check_flags_copy_from_an_unpinned_image() {
+    let repo = TestRepo::new();
+    repo.write(".dockerignore", ".git\n.env\n").write(
+        "Dockerfile.runtime",
+        "FROM golang:1.22-bookworm AS build\nCOPY --from=busybox /bin/busybox /bin/\nCOPY --from=alpine:latest /etc/apk /etc/apk\nCOPY --from=ghcr.io/astral-sh/uv:0.4.0 /uv /bin/\nCOPY --from=tools@sha256:0123 /t /t\nFROM debian:bookworm-slim\nCOPY --from=build /go/bin /bin\nCOPY --from=0 /go /go\nUSER 1000\n",
+    );
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    let found: Vec<(String, u64, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "unpinned-base".to_string(),
+                2,
+                "`COPY --from=busybox` copies from an image that has no tag, so it is whatever `latest` is on the day of the build".to_string()
+            ),
+            (
+                "unpinned-base".to_string(),
+                3,
+                "`COPY --from=alpine:latest` copies from an image that is `latest`, which moves under you".to_string()
+            ),
+        ]
+    );
+    assert!(
+        findings[0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("`busybox:<version>`"),
+        "{findings}"
+    );
+}
