@@ -1,6 +1,9 @@
-//! Rules on compose files: the project mounted read-write, `node_modules` shadowed by the
-//! host's, and a production compose file built from the development target.
+//! Rules on compose files: the project (or a service's whole build context) mounted
+//! read-write, `node_modules` shadowed by the host's, and a production compose file built from
+//! the development target. Also the services' `build:` sections, so the other rules can read
+//! each service in its own build context.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::yaml::{self, Node};
@@ -36,45 +39,147 @@ struct Volume {
     via: Option<usize>,
 }
 
-/// The compose rules for every compose file at `root`.
-pub fn check(root: &Path) -> Result<Vec<Finding>> {
-    let node = root.join("package.json").is_file();
+/// A compose file at the project root, read once for every rule.
+pub struct ComposeFile {
+    /// The file name, relative to the root.
+    pub name: String,
+    text: String,
+    doc: std::result::Result<Node, yaml::SyntaxError>,
+}
+
+/// Reads every compose file at `root`.
+pub fn read(root: &Path) -> Result<Vec<ComposeFile>> {
     let mut out = Vec::new();
-    for file in compose_files(root) {
-        let path = root.join(&file);
+    for name in compose_files(root) {
+        let path = root.join(&name);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let doc = match yaml::parse(&text) {
+        let doc = yaml::parse(&text);
+        out.push(ComposeFile { name, text, doc });
+    }
+    Ok(out)
+}
+
+/// What a compose service's `build:` section says, with paths relative to the project root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Build {
+    /// The compose service.
+    pub service: String,
+    /// The build context, `/`-separated, "" for the root.
+    pub context: String,
+    /// The Dockerfile compose builds (`dockerfile:`, default `Dockerfile` in the context).
+    pub dockerfile: String,
+    /// `target:`, if any.
+    pub target: Option<String>,
+    /// `args:`, as a mapping or a `KEY=VALUE` list.
+    pub args: BTreeMap<String, String>,
+}
+
+/// The build sections of every service of every file, in file and service order. Contexts
+/// that compose fetches (git URLs) or that leave the project are not read by the rules.
+pub fn builds(files: &[ComposeFile]) -> Vec<Build> {
+    let mut out = Vec::new();
+    for file in files {
+        let Ok(doc) = &file.doc else { continue };
+        for (service, definition) in doc.get("services").map(Node::entries).unwrap_or_default() {
+            let Some(build) = definition.get("build") else {
+                continue;
+            };
+            let (context, dockerfile, target) = match build.as_str() {
+                Some(context) => (context, None, None),
+                None => (
+                    build.get("context").and_then(Node::as_str).unwrap_or("."),
+                    build.get("dockerfile").and_then(Node::as_str),
+                    build.get("target").and_then(Node::as_str),
+                ),
+            };
+            if context.contains("://") || context.starts_with("git@") {
+                continue;
+            }
+            let Some(context) = crate::config::clean_relative(context) else {
+                continue;
+            };
+            let dockerfile = dockerfile.unwrap_or("Dockerfile");
+            let Some(dockerfile) =
+                crate::config::clean_relative(&crate::inputs::join(&context, dockerfile))
+            else {
+                continue;
+            };
+            let mut args = BTreeMap::new();
+            if let Some(node) = build.get("args") {
+                for (k, v) in node.entries() {
+                    args.insert(k.clone(), v.as_str().unwrap_or("").to_string());
+                }
+                for item in node.items().iter().filter_map(Node::as_str) {
+                    if let Some((k, v)) = item.split_once('=') {
+                        args.insert(k.to_string(), v.to_string());
+                    }
+                }
+            }
+            out.push(Build {
+                service: service.clone(),
+                context,
+                dockerfile,
+                target: target.map(str::to_string),
+                args,
+            });
+        }
+    }
+    out
+}
+
+/// The compose rules for the compose files at `root`.
+pub fn check(root: &Path, files: &[ComposeFile]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for file in files {
+        let doc = match &file.doc {
             Ok(doc) => doc,
             Err(e) => {
-                out.push(invalid(&file, &e));
+                out.push(invalid(&file.name, e));
                 continue;
             }
         };
+        let (file, text) = (&file.name, &file.text);
         let production = file.to_lowercase().contains("prod");
         let Some(services) = doc.get("services") else {
             continue;
         };
         for (service, definition) in services.entries() {
+            // A service built from a subfolder has that folder as its project: mounting it
+            // whole is the mistake, and its own package.json decides the node rule.
+            let context = build_context(definition);
             let volumes = volumes(definition);
-            let project = volumes
-                .iter()
-                .find(|v| v.source.as_deref().is_some_and(is_project));
+            let project = volumes.iter().find(|v| {
+                v.source
+                    .as_deref()
+                    .is_some_and(|s| is_project(s, context.as_deref()))
+            });
             if let Some(mount) = project {
-                let through = through(&text, mount.via);
+                let through = through(text, mount.via);
+                let source = mount.source.as_deref().unwrap_or(".");
+                let what = match context.as_deref() {
+                    Some(c) if !c.is_empty() && clean_source(source).as_deref() == Some(c) => {
+                        format!("its whole build context `{}`", shown(source))
+                    }
+                    _ => "the whole project".to_string(),
+                };
                 if !mount.read_only {
                     out.push(Finding {
                         rule: "whole-project-mounted",
                         file: file.clone(),
                         line: mount.line,
                         message: format!(
-                            "service `{}` mounts the whole project read-write at `{}`{through}: the container can change any file, as whatever user it runs as",
+                            "service `{}` mounts {what} read-write at `{}`{through}: the container can change any file, as whatever user it runs as",
                             shown(service),
                             shown(&mount.target)
                         ),
-                        fix: format!("mount the source read-only (`.:{}:ro`) and give writable paths their own volumes or a tmpfs", shown(&mount.target)),
+                        fix: format!("mount the source read-only (`{}:{}:ro`) and give writable paths their own volumes or a tmpfs", shown(source), shown(&mount.target)),
                     });
                 }
                 let modules = format!("{}/node_modules", mount.target.trim_end_matches('/'));
+                let node = root
+                    .join(context.as_deref().unwrap_or(""))
+                    .join("package.json")
+                    .is_file();
                 if node
                     && !volumes
                         .iter()
@@ -114,7 +219,38 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
             }
         }
     }
-    Ok(out)
+    out
+}
+
+/// The build context of a service definition, relative to the root ("" for the root).
+fn build_context(definition: &Node) -> Option<String> {
+    let build = definition.get("build")?;
+    let context = match build.as_str() {
+        Some(context) => context,
+        None => build.get("context").and_then(Node::as_str).unwrap_or("."),
+    };
+    crate::config::clean_relative(context)
+}
+
+/// A bind-mount source as a path relative to the project root; None for a named volume or a
+/// path outside the project.
+fn clean_source(source: &str) -> Option<String> {
+    let mut rest = source;
+    for pwd in ["${PWD:-.}", "${PWD}", "$PWD"] {
+        if let Some(r) = rest.strip_prefix(pwd) {
+            rest = r;
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return Some(String::new());
+    }
+    if rest.starts_with('/') && rest.len() < source.len() {
+        rest = &rest[1..];
+    } else if !rest.starts_with('.') {
+        return None; // a named volume, or an absolute host path
+    }
+    crate::config::clean_relative(rest)
 }
 
 /// A compose file that is not YAML: compose refuses it, and no other rule can read it.
@@ -149,11 +285,12 @@ fn through(text: &str, via: Option<usize>) -> String {
     }
 }
 
-fn is_project(source: &str) -> bool {
-    matches!(
-        source.trim_end_matches('/'),
-        "." | "" | "$PWD" | "${PWD}" | "${PWD:-.}"
-    )
+/// Whether a mount source is the whole project, or the whole of the service's build context.
+fn is_project(source: &str, context: Option<&str>) -> bool {
+    match clean_source(source) {
+        Some(path) => path.is_empty() || context.is_some_and(|c| c == path),
+        None => false,
+    }
 }
 
 /// The volumes of a service, in the short (`SOURCE:TARGET[:MODE]`) and long syntax.

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, ServiceConfig};
 use crate::error::Result;
 
 /// One mistake.
@@ -94,24 +94,79 @@ pub(crate) fn shown(text: &str) -> String {
 }
 
 /// Checks the project at `root` (the repository root, where `dockwright.toml` is).
+///
+/// Each service is read in its own build context: the services of `dockwright.toml`, and the
+/// compose services whose `build:` names a context no `dockwright.toml` service covers. Without
+/// `dockwright.toml`, compose's services replace the zero-config default, so a root
+/// `.dockerignore` or runtime Dockerfile that no build reads is not checked.
 pub fn check(root: &Path) -> Result<Vec<Finding>> {
     let config = Config::load(root)?;
+    let files = compose::read(root)?;
+    let services = services(root, &config, &compose::builds(&files));
     let mut findings = Vec::new();
-    for service in &config.services {
+    for service in &services {
         findings.extend(dockerfile::runtime(root, service)?);
         findings.extend(ignore::check(root, service)?);
     }
-    // The multi-stage Dockerfile that `init` writes beside the runtime one, when it is not
-    // itself a service's runtime Dockerfile (then it was checked above).
-    if root.join("Dockerfile").is_file()
-        && !config.services.iter().any(|s| s.dockerfile == "Dockerfile")
-    {
-        findings.extend(dockerfile::production(root, "Dockerfile")?);
+    // The multi-stage Dockerfile that `init` writes beside the runtime one, in each context,
+    // when it is not itself a service's runtime Dockerfile (then it was checked above).
+    let mut contexts: Vec<&str> = services.iter().map(|s| s.context.as_str()).collect();
+    contexts.sort();
+    contexts.dedup();
+    for context in contexts {
+        let file = crate::inputs::join(context, "Dockerfile");
+        if root.join(&file).is_file() && !services.iter().any(|s| s.dockerfile == file) {
+            findings.extend(dockerfile::production(root, &file)?);
+        }
     }
-    findings.extend(compose::check(root)?);
-    findings.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
+    findings.extend(compose::check(root, &files));
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
+    });
     findings.dedup();
     Ok(findings)
+}
+
+/// The services to check: those of `dockwright.toml` (or the zero-config default when there is
+/// neither it nor a compose build), then one per compose build in a context not yet covered.
+/// A compose service's runtime Dockerfile is the context's `Dockerfile.runtime` when there is
+/// one, else the Dockerfile (and target) compose builds.
+fn services(root: &Path, config: &Config, builds: &[compose::Build]) -> Vec<ServiceConfig> {
+    let mut services: Vec<ServiceConfig> = if config.path.is_some() || builds.is_empty() {
+        config.services.clone()
+    } else {
+        Vec::new()
+    };
+    // Where two compose files build one context, the development build is the runtime one
+    // (`compose.prod.yaml` sorts before `compose.yaml`).
+    let mut builds: Vec<&compose::Build> = builds.iter().collect();
+    builds.sort_by_key(|b| {
+        b.target
+            .as_deref()
+            .is_some_and(|t| ["production", "prod", "release"].contains(&t))
+    });
+    for build in builds {
+        if services.iter().any(|s| s.context == build.context) {
+            continue;
+        }
+        let runtime = crate::inputs::join(&build.context, crate::config::DEFAULT_DOCKERFILE);
+        let (dockerfile, target) = if root.join(&runtime).is_file() {
+            (runtime, None)
+        } else {
+            (build.dockerfile.clone(), build.target.clone())
+        };
+        services.push(ServiceConfig {
+            name: build.service.clone(),
+            context: build.context.clone(),
+            dockerfile,
+            target,
+            image: None,
+            build_args: build.args.clone(),
+            test: None,
+            sandbox: Default::default(),
+        });
+    }
+    services
 }
 
 #[cfg(test)]

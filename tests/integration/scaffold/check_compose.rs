@@ -181,3 +181,92 @@ fn check_cuts_long_quoted_input_to_a_readable_length() {
         "{message}"
     );
 }
+
+/// Every finding of `check --format json`: (rule, file, line).
+fn all_findings(repo: &TestRepo) -> Vec<(String, String, u64)> {
+    repo.dockwright(&["check", "--format", "json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 12 item 4 and issue 19 item 1: apps in subfolders, built by a root compose file.
+#[test]
+fn check_reads_each_compose_service_in_its_own_build_context() {
+    let repo = TestRepo::new();
+    repo.write(
+        "compose.yaml",
+        "services:\n  api:\n    build: ./backend\n    volumes:\n      - ./backend:/usr/src/app\n  web:\n    build:\n      context: frontend\n      dockerfile: Dockerfile.dev\n    volumes:\n      - ./frontend/:/app:ro\n  db:\n    image: postgres:16\n    volumes:\n      - data:/var/lib/postgresql/data\nvolumes:\n  data:\n",
+    )
+    // The backend's context: `.env` not ignored, everything else right.
+    .write("backend/requirements.txt", "flask==3.0.0\n")
+    .write("backend/.dockerignore", ".git\n")
+    .write(
+        "backend/Dockerfile.runtime",
+        "FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nUSER 1000\n",
+    )
+    // The frontend is built from compose's own Dockerfile, which misses the lock file.
+    .write("frontend/package.json", "{\"name\": \"web\"}\n")
+    .write("frontend/package-lock.json", "{}\n")
+    .write("frontend/.dockerignore", ".git\n.env\nnode_modules\n")
+    .write(
+        "frontend/Dockerfile.dev",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nUSER node\n",
+    );
+    // Nothing about the root: it has no `.dockerignore` and no runtime Dockerfile, and no
+    // build reads it. The frontend's node rule reads its own package.json (the root has none).
+    assert_eq!(
+        all_findings(&repo),
+        [
+            ("env-not-ignored", "backend/.dockerignore", 0),
+            ("whole-project-mounted", "compose.yaml", 5),
+            ("node-modules-not-isolated", "compose.yaml", 11),
+            ("manifest-not-in-inputs", "frontend/Dockerfile.dev", 3),
+        ]
+        .map(|(r, f, l)| (r.to_string(), f.to_string(), l))
+    );
+    let found = compose_findings(&repo);
+    assert_eq!(
+        found[0].3,
+        "service `api` mounts its whole build context `./backend` read-write at `/usr/src/app`: the container can change any file, as whatever user it runs as"
+    );
+    let text = repo.dockwright(&["check"]).code(4);
+    assert!(
+        text.stdout
+            .contains("  fix: mount the source read-only (`./backend:/usr/src/app:ro`)"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// A service built from a subfolder that mounts the project root is still the whole project.
+#[test]
+fn check_flags_the_project_root_mounted_into_a_subfolder_service() {
+    let repo = TestRepo::new();
+    repo.write(
+        "compose.yaml",
+        "services:\n  api:\n    build:\n      context: ./backend\n    volumes:\n      - ${PWD}:/src\n      - ./backend/data:/data\n",
+    )
+    .write("backend/.dockerignore", ".git\n.env\n")
+    .write(
+        "backend/Dockerfile",
+        "FROM busybox:1.36\nUSER 1000\nCMD [\"sh\"]\n",
+    );
+    assert_eq!(
+        all_findings(&repo),
+        [(
+            "whole-project-mounted".to_string(),
+            "compose.yaml".to_string(),
+            6
+        )]
+    );
+}
