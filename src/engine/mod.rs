@@ -289,30 +289,12 @@ pub fn describe(e: &bollard::errors::Error) -> String {
     }
 }
 
-/// Seconds since the epoch of an RFC 3339 time such as `2026-11-23T19:37:42.123456789Z`.
+/// Seconds since the epoch of an RFC 3339 time such as `2026-11-23T19:37:42.123456789Z` (the
+/// engine's `Created`), with any zone offset applied.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    // Days from civil, after Howard Hinnant's algorithm.
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    let mut secs = days * 86400 + hour * 3600 + minute * 60 + second;
-    // A zone offset such as +02:00 after the (optional) fraction.
-    let rest = &text[19.min(text.len())..];
-    if let Some(pos) = rest.find(['+', '-']) {
-        let sign = if rest.as_bytes()[pos] == b'+' { 1 } else { -1 };
-        let zone = &rest[pos + 1..];
-        let h: i64 = zone.get(0..2)?.parse().ok()?;
-        let m: i64 = zone.get(3..5).and_then(|m| m.parse().ok()).unwrap_or(0);
-        secs -= sign * (h * 3600 + m * 60);
-    }
-    Some(secs)
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|time| time.timestamp())
 }
 
 #[cfg(test)]
@@ -327,6 +309,11 @@ mod tests {
             Some(1795462662)
         );
         assert_eq!(parse_rfc3339("2026-11-23T21:37:42+02:00"), Some(1795462662));
+        assert_eq!(
+            parse_rfc3339("2026-11-23T19:37:42.5-01:30"),
+            Some(1795468062)
+        );
         assert_eq!(parse_rfc3339("garbage"), None);
+        assert_eq!(parse_rfc3339("2026-13-45T99:00:00Z"), None);
     }
 }
