@@ -58,6 +58,16 @@ impl From<crate::inputs::InputsError> for Error {
     }
 }
 
+impl From<crate::fs::FsError> for Error {
+    fn from(e: crate::fs::FsError) -> Error {
+        Error::Io {
+            action: e.action,
+            path: e.path,
+            source: e.source,
+        }
+    }
+}
+
 impl From<crate::build::BuildError> for Error {
     fn from(e: crate::build::BuildError) -> Error {
         Error::Build(Box::new(e))

@@ -23,6 +23,7 @@ pub mod env;
 pub mod error;
 pub mod exit;
 pub mod fingerprint;
+pub mod fs;
 pub mod hooks;
 pub mod images;
 pub mod inputs;
