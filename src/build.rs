@@ -120,6 +120,32 @@ pub async fn build(
             });
         }
     }
+    // One build per fingerprint at a time (CLI, hooks' background build, `up`'s watcher):
+    // whoever waited finds the image that the holder built.
+    let common = project.repo.common_dir();
+    let _lock = match crate::buildlock::try_lock(common, &analysis.fingerprint)? {
+        Some(lock) => lock,
+        None => {
+            progress.output(
+                &service,
+                &format!("waiting for another build of `{image}` (same fingerprint) to end"),
+            );
+            let lock = crate::buildlock::lock(common, &analysis.fingerprint).await?;
+            if let Some(info) = engine.image(&image).await? {
+                if info.labels.get(labels::FINGERPRINT) == Some(&analysis.fingerprint) {
+                    return Ok(Outcome {
+                        service,
+                        image,
+                        id: info.id,
+                        fingerprint: analysis.fingerprint.clone(),
+                        built: false,
+                        duration: started.elapsed(),
+                    });
+                }
+            }
+            lock
+        }
+    };
     let context = context_tar(analysis, tree)?;
     let mut label_map: HashMap<String, String> = HashMap::new();
     label_map.insert(labels::FINGERPRINT.into(), analysis.fingerprint.clone());

@@ -12,6 +12,7 @@
 //! An action uses the model and the leaves; a leaf uses nothing of ours.
 
 pub mod build;
+pub mod buildlock;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -6,8 +6,8 @@
 //! a rebase the working tree can be anywhere, and uncommitted edits are not what was checked out.
 //! After `git merge --squash` HEAD has not moved, so the working tree is read instead.
 //!
-//! When every fingerprint was confirmed fresh lately ([`super::seen`]), no engine call is made:
-//! that is the common checkout, and an engine call costs more than all the rest.
+//! The engine is asked every time (one inspect per service, about a millisecond): an image can
+//! be removed at any moment, so no earlier answer is trusted.
 //!
 //! Nothing here fails git: every problem is one line on stderr. Each engine call is bounded by
 //! [`ENGINE_TIMEOUT`] (or `DOCKWRIGHT_ENGINE_TIMEOUT`), and all of them together by
@@ -17,8 +17,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::background::{self, Started};
-use super::quiet;
-use super::seen::Seen;
 use super::Hook;
 use crate::config::OnStale;
 use crate::engine::Engine;
@@ -103,6 +101,7 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
         Ok(project) => project,
         Err(e) => return say("runtime images not checked", &e),
     };
+    super::install::forget_legacy(&project.repo);
     if matches!(event, Event::Checkout { .. }) && rebasing(project.repo.git_dir()) {
         // The rebase checks out its base first; post-rewrite speaks when it is done.
         return Vec::new();
@@ -142,7 +141,6 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
             Err(Error::Inputs(e))
                 if !configured && matches!(*e, InputsError::MissingDockerfile { .. }) =>
             {
-                quiet::record(&project, &config, &[], &tree);
                 return Vec::new();
             }
             Err(e) => lines.extend(say(&format!("`{}` not checked", service.name), &e)),
@@ -165,38 +163,17 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
             return lines;
         }
     };
-    // Without an error to repeat, an all-fresh result lets the shim stay quiet next time.
-    let all = lines.is_empty().then(|| analyses.clone());
-    let quiet_if_fresh = |stale: bool| match (&all, stale) {
-        (Some(all), false) => quiet::record(&project, &config, all, &tree),
-        _ => quiet::forget(&project),
-    };
-    // A checkout that changed inputs back to ones built before ends here, without an engine call.
-    let mut seen = Seen::load(project.repo.common_dir(), &engine.endpoint().host);
-    analyses.retain(|a| !seen.fresh(&a.fingerprint));
-    if analyses.is_empty() {
-        quiet_if_fresh(false);
-        return lines;
-    }
     let statuses = match statuses(&project, &analyses, &engine, bound) {
         Ok(statuses) => statuses,
         Err(e) => {
-            quiet_if_fresh(true);
             lines.extend(say("runtime images not checked", &e));
             return lines;
         }
     };
-    seen.record(
-        statuses
-            .iter()
-            .filter(|s| s.state == State::Fresh)
-            .map(|s| s.fingerprint.as_str()),
-    );
     let stale: Vec<&ServiceStatus> = statuses
         .iter()
         .filter(|s| s.state != State::Fresh)
         .collect();
-    quiet_if_fresh(!stale.is_empty());
     if stale.is_empty() {
         return lines;
     }

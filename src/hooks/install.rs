@@ -390,6 +390,7 @@ pub fn install_hooks(repo: &Repo, hooks: &[Hook]) -> Result<InstallReport> {
         done: Vec::new(),
         missing_binaries: Vec::new(),
     };
+    forget_legacy(repo);
     for hook in chosen(hooks) {
         let (binary, found) = binary(hook);
         if !found {
@@ -398,6 +399,15 @@ pub fn install_hooks(repo: &Repo, hooks: &[Hook]) -> Result<InstallReport> {
         report.done.push((hook, installer.install(hook, &binary)?));
     }
     Ok(report)
+}
+
+/// Files that form-1 shims and hooks kept: the list that let a shim end a checkout without the
+/// binary (`<git-dir>/dockwright/quiet`) and the fingerprints the engine had confirmed
+/// (`<common-dir>/dockwright/fresh`). Both could vouch for an image removed since, so they are
+/// removed: a form-1 shim still installed then starts the binary, which asks the engine.
+pub fn forget_legacy(repo: &Repo) {
+    let _ = std::fs::remove_file(repo.git_dir().join(super::background::DIR).join("quiet"));
+    let _ = std::fs::remove_file(repo.common_dir().join(super::background::DIR).join("fresh"));
 }
 
 /// Removes `hooks` (all when empty), putting back every hook that install kept. Removing all of

@@ -4,10 +4,12 @@
 //! that was there before dockwright (kept as `<hook>.dockwright-chained`), then the hook binary
 //! `dockwright-hook-<name>`, which calls [`main`]. [`install`] writes, upgrades, removes and
 //! inspects the shims; [`freshness`] is the work of post-checkout, post-merge and post-rewrite;
-//! [`background`] starts the detached build that `on_stale = "build"` asks for; [`seen`]
-//! remembers fingerprints the engine confirmed fresh lately, and [`quiet`] lets the shim end a
-//! checkout that changed no input without starting the binary; pre-push hands
+//! [`background`] starts the detached build that `on_stale = "build"` asks for; pre-push hands
 //! over to [`crate::sandbox::pre_push`].
+//!
+//! Every post-* run asks the engine whether each image exists: an image can be removed at any
+//! moment (`docker image prune -a`), and an answer remembered from before could then say
+//! "fresh" for an image that is gone. The question costs about a millisecond.
 //!
 //! A post-* hook never fails: git cannot undo a checkout, and post-checkout's exit code becomes
 //! the exit code of `git checkout`. Every problem is one line on stderr, and the code is 0.
@@ -15,8 +17,6 @@
 pub mod background;
 pub mod freshness;
 pub mod install;
-pub mod quiet;
-pub mod seen;
 pub mod shim;
 
 use std::io::Read;
@@ -69,12 +69,6 @@ impl Hook {
     /// Whether git writes to the hook's stdin (the shim must replay it to a kept hook).
     pub fn reads_stdin(self) -> bool {
         matches!(self, Hook::PostRewrite | Hook::PrePush)
-    }
-
-    /// Whether the shim may end without the binary when no input changed ([`quiet`]):
-    /// post-rewrite reads stdin and pre-push is not about freshness.
-    pub fn fast_path(self) -> bool {
-        matches!(self, Hook::PostCheckout | Hook::PostMerge)
     }
 
     /// Whether the hook's exit code can stop git (only pre-push, of these).

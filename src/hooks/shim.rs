@@ -21,9 +21,9 @@
 //! interpreter that is given the shim's path as `$0` (`sh -c '. "$0.dockwright-chained"' "$0" …`);
 //! anything else (a binary, a Python script) is run as its own program.
 //!
-//! post-checkout and post-merge shims end without starting the binary when nothing that the
-//! last all-fresh check read has changed ([`super::quiet`]): the common checkout then costs
-//! about what the hand-written shell check costs.
+//! Form 2 always starts the binary: form 1 ended post-checkout and post-merge in the shim when
+//! no input had changed since the last all-fresh check, and so said nothing after the image
+//! was removed (`docker image prune -a`). `hooks install` upgrades a form-1 shim.
 
 use std::path::Path;
 
@@ -32,7 +32,7 @@ use super::Hook;
 /// The start of the marker line, the second line of every shim.
 pub const MARKER: &str = "# dockwright-hook v";
 /// The version of the shim's form; a shim of an older form is upgraded by `hooks install`.
-pub const SHIM_VERSION: u32 = 1;
+pub const SHIM_VERSION: u32 = 2;
 /// Appended to a hook's file name to keep the hook that was there before dockwright.
 pub const CHAINED_SUFFIX: &str = ".dockwright-chained";
 
@@ -172,25 +172,6 @@ fn render_version(hook: Hook, binary: &Path, chained: Option<&Chained>, version:
     line(&format!(
         "case \"$DOCKWRIGHT_SKIP\" in ''|0) ;; *) exit {status} ;; esac"
     ));
-    if hook.fast_path() {
-        // See `hooks::quiet`: nothing the last all-fresh check read has changed, so its answer stands.
-        line(
-            "# Nothing dockwright read at its last check (all fresh) has changed: nothing to say.",
-        );
-        line("q=.git/dockwright/quiet");
-        line("if [ -z \"$GIT_DIR\" ] && [ -f \"$q\" ]; then");
-        line("  while read -r kind value; do");
-        line("    case $kind in");
-        line("      f) [ -f \"$value\" ] && [ ! \"$value\" -nt \"$q\" ] || break ;;");
-        line("      a) [ ! -e \"$value\" ] || break ;;");
-        line("      h) [ \"$value\" = \"${DOCKER_HOST-}\" ] || break ;;");
-        line("      c) [ \"$value\" = \"${DOCKER_CONTEXT-}\" ] || break ;;");
-        line(&format!("      end) exit {status} ;;"));
-        line("      *) break ;;");
-        line("    esac");
-        line("  done < \"$q\"");
-        line("fi");
-    }
     line(&format!("installed={}", quote(&binary.to_string_lossy())));
     line("bin=$installed");
     line("if [ -n \"$DOCKWRIGHT_HOOK_BIN\" ]; then");

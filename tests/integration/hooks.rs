@@ -704,7 +704,7 @@ fn install_is_idempotent_upgrades_old_shims_and_status_tells_each_state() {
     // The shim is a marked sh script naming the binary by absolute path.
     let shim = std::fs::read_to_string(hooks.join("post-checkout")).unwrap();
     assert!(
-        shim.starts_with("#!/bin/sh\n# dockwright-hook v1 dockwright "),
+        shim.starts_with("#!/bin/sh\n# dockwright-hook v2 dockwright "),
         "{shim}"
     );
     assert!(
@@ -772,59 +772,32 @@ fn on_stale_build_builds_in_the_background_once() {
     assert!(!repo.path().join(".git/dockwright").exists());
 }
 
+/// Issue 12 item 5: after `docker image prune -a` (here: the image removed), a checkout that
+/// changes no input must not stay silent: the hook asks the engine every time.
 #[test]
-fn checkout_that_changes_no_input_ends_in_the_shim() {
+fn checkout_after_the_image_was_removed_says_so() {
     let repo = two_branches();
     repo.git(&["checkout", "-q", "-b", "src", "main"]);
     repo.write("app.py", "print('other')\n")
         .commit_all("source only");
     install(&repo);
-    repo.dockwright(&["build"]).ok();
-    let tmp = tempfile::tempdir().unwrap();
-    let spy = tmp.path().join("spy");
-    std::fs::write(
-        &spy,
-        format!(
-            "#!/bin/sh\necho \"$@\" >> '{}/started'\n",
-            tmp.path().display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&spy, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let spy_env = [("DOCKWRIGHT_HOOK_BIN", spy.to_str().unwrap())];
-    let started = tmp.path().join("started");
+    let built = repo.dockwright(&["build", "--format", "json"]).ok().json();
+    let image = built[0]["image"].as_str().unwrap().to_string();
 
-    // An all-fresh check leaves the list of what it read.
+    // Fresh: nothing to say, as before.
     let first = repo.git(&["checkout", "-q", "main"]);
     assert_eq!(first.stderr, "");
-    let quiet = repo.read(".git/dockwright/quiet");
-    assert!(
-        quiet.contains("f requirements.txt\n") && quiet.contains("f Dockerfile.runtime\n"),
-        "{quiet}"
-    );
-    assert!(quiet.ends_with("end\n"), "{quiet}");
-
-    // Only app.py differs: the shim answers alone, no binary starts.
-    let run = git_env(&repo, repo.path(), &["checkout", "-q", "src"], &spy_env);
-    assert_eq!(run.stderr, "");
-    assert!(
-        !started.exists(),
-        "a checkout that changes no input must not start the binary"
-    );
-    // Another engine: the list does not vouch for it.
-    let run = git_env(
-        &repo,
-        repo.path(),
-        &["checkout", "-q", "main"],
-        &[("DOCKER_HOST", "tcp://127.0.0.1:1")],
-    );
-    assert_eq!(hook_lines(&run).len(), 1, "{}", run.stderr);
-    assert!(
-        !repo.path().join(".git/dockwright/quiet").exists(),
-        "a check with something to say drops the list"
-    );
-    repo.git(&["checkout", "-q", "src"]);
-    // requirements.txt differs: git rewrites it, the shim sees it newer and starts the binary.
-    git_env(&repo, repo.path(), &["checkout", "-q", "b"], &spy_env);
-    assert!(std::fs::read_to_string(&started).unwrap().ends_with(" 1\n"));
+    let removed = Command::new("docker")
+        .args(["rmi", "-f", &image])
+        .output()
+        .unwrap();
+    assert!(removed.status.success(), "{removed:?}");
+    // Only app.py differs, and the image of that fingerprint is gone.
+    let run = repo.git(&["checkout", "-q", "src"]);
+    let lines = hook_lines(&run);
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].contains("has no runtime image yet"), "{lines:?}");
+    // Nothing is left that a shim of the first form would trust.
+    assert!(!repo.path().join(".git/dockwright/quiet").exists());
+    assert!(!repo.path().join(".git/dockwright/fresh").exists());
 }

@@ -1,23 +1,9 @@
 #!/bin/sh
-# dockwright-hook v1 dockwright 0.0.0
+# dockwright-hook v2 dockwright 0.0.0
 # Written by `dockwright hooks install`; `dockwright hooks uninstall` removes it.
 # DOCKWRIGHT_SKIP=1 skips dockwright. DOCKWRIGHT_HOOK_BIN names the hook binary to run
 # instead, or the directory that holds it.
 case "$DOCKWRIGHT_SKIP" in ''|0) ;; *) exit 0 ;; esac
-# Nothing dockwright read at its last check (all fresh) has changed: nothing to say.
-q=.git/dockwright/quiet
-if [ -z "$GIT_DIR" ] && [ -f "$q" ]; then
-  while read -r kind value; do
-    case $kind in
-      f) [ -f "$value" ] && [ ! "$value" -nt "$q" ] || break ;;
-      a) [ ! -e "$value" ] || break ;;
-      h) [ "$value" = "${DOCKER_HOST-}" ] || break ;;
-      c) [ "$value" = "${DOCKER_CONTEXT-}" ] || break ;;
-      end) exit 0 ;;
-      *) break ;;
-    esac
-  done < "$q"
-fi
 installed='/opt/dock'\''wright/bin/dockwright-hook-post-checkout'
 bin=$installed
 if [ -n "$DOCKWRIGHT_HOOK_BIN" ]; then

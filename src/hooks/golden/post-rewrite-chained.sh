@@ -1,5 +1,5 @@
 #!/bin/sh
-# dockwright-hook v1 dockwright 0.0.0
+# dockwright-hook v2 dockwright 0.0.0
 # Written by `dockwright hooks install`; `dockwright hooks uninstall` removes it.
 # DOCKWRIGHT_SKIP=1 skips dockwright. DOCKWRIGHT_HOOK_BIN names the hook binary to run
 # instead, or the directory that holds it.
