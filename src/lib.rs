@@ -35,6 +35,7 @@ pub mod scaffold;
 pub mod status;
 pub mod term;
 pub mod tree;
+pub mod up;
 
 pub use error::Error;
 pub use exit::Exit;

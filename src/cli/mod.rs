@@ -10,6 +10,7 @@ mod init;
 mod inputs;
 mod status;
 mod test;
+mod up;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -54,6 +55,8 @@ enum Command {
     Check(check::Args),
     /// List the runtime images dockwright built for this project.
     Images(images::Args),
+    /// Make the runtime images fresh, start compose on them, watch the inputs and swap.
+    Up(up::Args),
     /// Run `dockwright-<name>` found on PATH.
     #[command(external_subcommand)]
     External(Vec<OsString>),
@@ -61,7 +64,7 @@ enum Command {
 
 /// The names of the built-in commands, for "did you mean".
 const COMMANDS: &[&str] = &[
-    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "help",
+    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "up", "help",
 ];
 
 /// Runs the CLI and returns the process exit code.
@@ -90,6 +93,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Init(args) => init::exec(&ctx, args),
                 Command::Check(args) => check::exec(&ctx, args),
                 Command::Images(args) => images::exec(&ctx, args),
+                Command::Up(args) => up::exec(&ctx, args),
                 Command::External(args) => external::exec(args),
             }
         }

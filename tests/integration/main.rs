@@ -7,3 +7,4 @@ mod durations;
 mod hooks;
 mod sandbox;
 mod scaffold;
+mod up;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-mod cleanup;
+pub mod cleanup;
 use cleanup::{docker_ids, remove_images};
 
 /// The fast base image: FROM scratch plus a static busybox, with a user `app` (1000:1000).

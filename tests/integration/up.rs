@@ -1,0 +1,463 @@
+//! Issue 12: `dockwright up` on the real engine and the real Compose v2 (`docker compose`): the
+//! dev server runs the fingerprinted runtime image, the watch acts on content only, a change
+//! builds in the background and swaps, failures keep the old container, Ctrl-C leaves nothing
+//! running. Events are read from `--format json` as they come; the tests wait for them, never
+//! for a time.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::cleanup::docker_ids;
+use crate::support::{bin, busybox, TestRepo, BUSYBOX};
+
+/// The longest a test waits for one event (a busybox build takes a second or two; the engine
+/// is shared with the other tests).
+const EVENT_WAIT: Duration = Duration::from_secs(180);
+
+/// Whether Compose v2 is here; the tests say so and pass when it is not (`.ci/setup` installs it).
+fn compose_v2() -> bool {
+    let ok = Command::new("docker")
+        .args(["compose", "version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: `docker compose` (v2) is not installed; .ci/setup installs it");
+    }
+    ok
+}
+
+/// A service on the busybox base whose server prints what its image installed, then waits.
+fn project(repo: &TestRepo) {
+    busybox();
+    repo.write(
+        "Dockerfile.runtime",
+        format!(
+            "FROM {BUSYBOX}\nWORKDIR /app\nCOPY requirements.txt /deps/\nRUN cp /deps/requirements.txt /deps/installed\nUSER 1000:1000\n"
+        ),
+    )
+    .write("requirements.txt", "flask==3.0.0\n")
+    .write(".dockerignore", "*.log\n")
+    .write("app.py", "print('hello')\n")
+    .write(
+        "compose.yaml",
+        format!(
+            r#"services:
+  app:
+    image: ${{DOCKWRIGHT_IMAGE_APP:?run `dockwright up`}}
+    labels:
+      dev.dockwright.project: "{project}"
+    volumes:
+      - .:/app:ro
+    command: ["sh", "-c", "echo serving $$(cat /deps/installed); trap 'exit 0' TERM; while :; do sleep 1; done"]
+"#,
+            project = repo.project
+        ),
+    )
+    .commit_all("init");
+}
+
+/// `dockwright up` running, its JSON events arriving on a channel.
+struct Up {
+    child: Child,
+    events: Receiver<Value>,
+    seen: Vec<Value>,
+}
+
+impl Up {
+    fn start(repo: &TestRepo, args: &[&str]) -> Up {
+        let mut cmd = repo.command(bin("dockwright"));
+        cmd.arg("up")
+            .args(["--format", "json"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("start dockwright up");
+        let stdout: ChildStdout = child.stdout.take().unwrap();
+        let (tx, events) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let value: Value = serde_json::from_str(&line)
+                    .unwrap_or_else(|e| panic!("stdout holds a non-JSON line ({e}): {line}"));
+                if tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        Up {
+            child,
+            events,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next event; fails the test when none comes.
+    #[track_caller]
+    fn next(&mut self) -> Value {
+        match self.events.recv_timeout(EVENT_WAIT) {
+            Ok(event) => {
+                self.seen.push(event.clone());
+                event
+            }
+            Err(RecvTimeoutError::Timeout) => panic!("no event; so far: {:#?}", self.seen),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("dockwright up ended; events: {:#?}", self.seen)
+            }
+        }
+    }
+
+    /// Events up to and including the first of `kind`.
+    #[track_caller]
+    fn until(&mut self, kind: &str) -> Vec<Value> {
+        let mut got = Vec::new();
+        loop {
+            let event = self.next();
+            let done = event["event"] == kind;
+            got.push(event);
+            if done {
+                return got;
+            }
+        }
+    }
+
+    /// SIGINT, as Ctrl-C sends; the exit code and the remaining events.
+    fn interrupt(mut self) -> (i32, Vec<Value>) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let status = self.child.wait().unwrap();
+        let rest: Vec<Value> = self.events.try_iter().collect();
+        (status.code().unwrap_or(-1), rest)
+    }
+}
+
+impl Drop for Up {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `docker compose` in the repository, with the environment given.
+fn compose(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = repo.command("docker");
+    cmd.arg("compose").args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Containers of the compose project, running or not.
+fn containers(repo: &TestRepo) -> Vec<String> {
+    docker_ids(&[
+        "ps",
+        "-aq",
+        "--filter",
+        &format!("label=com.docker.compose.project={}", repo.project),
+    ])
+}
+
+/// The image id the service's running container was created from, and whether it runs.
+fn running_image(repo: &TestRepo) -> Option<(String, bool)> {
+    let ids = containers(repo);
+    let [id] = ids.as_slice() else { return None };
+    let out = Command::new("docker")
+        .args(["inspect", "--format", "{{.Image}} {{.State.Running}}", id])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (image, running) = text.trim().split_once(' ')?;
+    Some((image.to_string(), running == "true"))
+}
+
+fn image_id(reference: &str) -> String {
+    let out = Command::new("docker")
+        .args(["image", "inspect", "--format", "{{.Id}}", reference])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Images dockwright built for the project (tagged).
+fn project_images(repo: &TestRepo) -> Vec<String> {
+    let out = Command::new("docker")
+        .args([
+            "images",
+            "--format",
+            "{{.Repository}}:{{.Tag}}",
+            "--filter",
+            &format!("label=dev.dockwright.project={}", repo.project),
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.contains("<none>"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Removes what compose made (containers, network) whatever the test did.
+struct Down<'a>(&'a TestRepo);
+
+impl Drop for Down<'_> {
+    fn drop(&mut self) {
+        compose(
+            self.0,
+            &["down", "--volumes", "--timeout", "1"],
+            &[("DOCKWRIGHT_IMAGE_APP", "unused")],
+        );
+    }
+}
+
+#[test]
+fn detach_runs_the_fingerprinted_image_and_compose_by_hand_never_runs_an_old_one() {
+    if !compose_v2() {
+        return;
+    }
+    let repo = TestRepo::new();
+    project(&repo);
+    let _down = Down(&repo);
+    assert!(containers(&repo).is_empty());
+
+    let run = repo
+        .dockwright(&["up", "--detach", "--format", "json"])
+        .ok();
+    let events: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["building", "built", "started"], "{}", run.stdout);
+    let image = events[1]["image"].as_str().unwrap();
+    assert!(image.starts_with(&format!("{}-app-runtime:", repo.project)));
+    let (running, up) = running_image(&repo).expect("one container");
+    assert!(up);
+    assert_eq!(
+        running,
+        image_id(image),
+        "the container runs the runtime image"
+    );
+    // Compose built nothing of its own: the only tagged image is dockwright's.
+    assert_eq!(project_images(&repo), [image.to_string()]);
+
+    // Again: fresh, nothing built, the same container.
+    let again = repo
+        .dockwright(&["up", "--detach", "--format", "json"])
+        .ok();
+    assert!(
+        again.stdout.contains(r#""event":"fresh""#),
+        "{}",
+        again.stdout
+    );
+
+    // By hand, without the image from dockwright, compose refuses and says what to run.
+    let by_hand = compose(&repo, &["up", "-d"], &[]);
+    assert!(!by_hand.status.success());
+    let err = String::from_utf8_lossy(&by_hand.stderr);
+    assert!(
+        err.contains("DOCKWRIGHT_IMAGE_APP") && err.contains("dockwright up"),
+        "{err}"
+    );
+    let before = containers(&repo);
+    assert_eq!(before.len(), 1);
+
+    drop(_down);
+    assert!(containers(&repo).is_empty());
+}
+
+#[test]
+fn watch_acts_on_content_swaps_on_success_and_keeps_the_old_container_on_failure() {
+    if !compose_v2() {
+        return;
+    }
+    let repo = TestRepo::new();
+    project(&repo);
+    let _down = Down(&repo);
+    let mut up = Up::start(&repo, &[]);
+    let start = up.until("watching");
+    let first = start
+        .iter()
+        .find(|e| e["event"] == "built")
+        .expect("built at start")["image"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let watched: Vec<&str> = start.last().unwrap()["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        watched.contains(&"requirements.txt") && watched.contains(&"Dockerfile.runtime"),
+        "{watched:?}"
+    );
+    assert_eq!(running_image(&repo).unwrap().0, image_id(&first));
+
+    // Events whose content changes nothing: a touch, the same bytes saved, an editor's swap
+    // file, a file the .dockerignore hides, a source file.
+    let now = std::time::SystemTime::now();
+    std::fs::File::options()
+        .write(true)
+        .open(repo.path().join("requirements.txt"))
+        .unwrap()
+        .set_modified(now)
+        .unwrap();
+    repo.write("requirements.txt", "flask==3.0.0\n")
+        .write(".requirements.txt.swp", "swap")
+        .write("debug.log", "noise")
+        .write("app.py", "print('edited')\n");
+    // Then a real change: the first event after all of that names it alone.
+    repo.write("requirements.txt", "flask==3.1.0\n");
+    let changed = up.next();
+    assert_eq!(changed["event"], "changed", "{changed}");
+    assert_eq!(
+        changed["inputs"],
+        serde_json::json!([{"path": "requirements.txt", "change": "changed"}])
+    );
+    let second = changed["image"].as_str().unwrap().to_string();
+    let building = up.next();
+    assert_eq!(building["event"], "building");
+    assert!(building["log"].as_str().unwrap().ends_with("up-app.log"));
+    assert_eq!(up.next()["event"], "built");
+    let swapped = up.next();
+    assert_eq!(swapped["event"], "swapped", "{swapped}");
+    assert!(swapped["duration"].as_f64().unwrap() >= 0.0);
+    assert_eq!(running_image(&repo).unwrap(), (image_id(&second), true));
+
+    // A Dockerfile that no longer builds: the old container keeps serving.
+    let dockerfile = repo.read("Dockerfile.runtime");
+    repo.write(
+        "Dockerfile.runtime",
+        format!("{dockerfile}RUN echo broken-step && false\n"),
+    );
+    let events = up.until("failed");
+    assert!(events.iter().any(|e| e["event"] == "changed"), "{events:?}");
+    let failed = events.last().unwrap();
+    let log = repo.path().join(failed["log"].as_str().unwrap());
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("broken-step"),
+        "the log holds the failing step"
+    );
+    assert_eq!(running_image(&repo).unwrap(), (image_id(&second), true));
+
+    // An invalid dockwright.toml: said once, and the next valid save resumes.
+    repo.write("Dockerfile.runtime", &dockerfile);
+    repo.write("dockwright.toml", "[services.app\n");
+    let invalid = up.until("invalid");
+    assert!(
+        invalid.last().unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("dockwright.toml"),
+        "{invalid:?}"
+    );
+    repo.write(
+        "dockwright.toml",
+        "[services.app]\ndockerfile = \"Dockerfile.runtime\"\n",
+    );
+    assert_eq!(up.next()["event"], "recovered");
+
+    let (code, rest) = up.interrupt();
+    assert_eq!(code, 130);
+    assert!(rest.iter().any(|e| e["event"] == "stopped"), "{rest:?}");
+    // Stopped as `docker compose up` stops: nothing runs any more.
+    let (_, running) = running_image(&repo).unwrap();
+    assert!(!running);
+    // Two runtime images, no third: the failed build tagged nothing.
+    let mut images = project_images(&repo);
+    images.sort();
+    let mut expected = vec![first, second];
+    expected.sort();
+    assert_eq!(images, expected);
+}
+
+#[test]
+fn ctrl_c_during_a_background_build_leaves_no_image_and_no_container() {
+    if !compose_v2() {
+        return;
+    }
+    let repo = TestRepo::new();
+    project(&repo);
+    let _down = Down(&repo);
+    let mut up = Up::start(&repo, &[]);
+    up.until("watching");
+    let before = project_images(&repo);
+    // A step that runs until the build is abandoned; the marker names this test's project.
+    let marker = format!("slow-{}", repo.project);
+    let dockerfile = repo.read("Dockerfile.runtime");
+    repo.write(
+        "Dockerfile.runtime",
+        format!("{dockerfile}RUN echo {marker} && sleep 600\n"),
+    );
+    up.until("building");
+    // Wait until the step runs (its container exists), so the interrupt hits a running build.
+    let step = || {
+        let out = Command::new("docker")
+            .args(["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(&marker))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + EVENT_WAIT;
+    while step().is_empty() {
+        assert!(Instant::now() < deadline, "the slow step never started");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (code, rest) = up.interrupt();
+    assert_eq!(code, 130);
+    assert!(rest.iter().any(|e| e["event"] == "stopped"), "{rest:?}");
+    // The engine cancels the abandoned build and removes its container.
+    let deadline = Instant::now() + EVENT_WAIT;
+    while !step().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the build's container is left: {:?}",
+            step()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        project_images(&repo),
+        before,
+        "no image for the abandoned build"
+    );
+    assert!(!running_image(&repo).unwrap().1);
+}
+
+#[test]
+fn without_compose_file_or_with_an_unknown_service_up_says_what_to_do() {
+    if !compose_v2() {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.busybox_service().commit_all("init");
+    let run = repo.dockwright(&["up", "--no-watch"]).code(1);
+    assert!(run.stderr.contains("no compose file"), "{}", run.stderr);
+    assert!(run.stderr.contains("help:"), "{}", run.stderr);
+
+    let repo = TestRepo::new();
+    project(&repo);
+    let run = repo.dockwright(&["up", "--detach", "ap"]).code(1);
+    assert!(
+        run.stderr.contains("no compose service named `ap`") && run.stderr.contains("`app`"),
+        "{}",
+        run.stderr
+    );
+    assert!(containers(&repo).is_empty());
+}
