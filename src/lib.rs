@@ -5,7 +5,8 @@
 //!
 //! - actions: [`build`], [`status`], [`sandbox`] (clean test runs), [`scaffold`], [`check`],
 //!   [`hooks`] (install, run);
-//! - model: [`project`] (services from config and Dockerfiles), [`inputs`] and [`fingerprint`];
+//! - model: [`project`] (services from config and Dockerfiles), [`inputs`] and [`fingerprint`],
+//!   [`stack`] (what each language and package manager needs);
 //! - leaves: [`repo`] (git2), [`engine`] (bollard), [`config`] (toml), [`dockerfile`],
 //!   [`dockerignore`], [`tree`] (files of the working tree or of a commit).
 //!
@@ -32,6 +33,7 @@ pub mod project;
 pub mod repo;
 pub mod sandbox;
 pub mod scaffold;
+pub mod stack;
 pub mod status;
 pub mod term;
 pub mod tree;

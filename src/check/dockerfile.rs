@@ -72,8 +72,8 @@ pub fn runtime(root: &Path, service: &ServiceConfig) -> Result<Vec<Finding>> {
     // Manifests of the project's stack that no COPY brings in: the fingerprint cannot see them
     // change, and the image installs without them.
     let ignore = read_ignore(&context, file)?;
-    if let Ok(detection) = crate::scaffold::detect::detect(&context, None) {
-        for manifest in crate::scaffold::vars::manifests(&context, detection.stack) {
+    if let Ok(detection) = crate::stack::detect(&context, None) {
+        for manifest in detection.stack.manifests(&context) {
             if dockerignore::has_glob(&manifest) || !context.join(&manifest).is_file() {
                 continue;
             }

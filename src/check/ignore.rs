@@ -38,10 +38,8 @@ pub fn check(root: &Path, service: &ServiceConfig) -> Result<Vec<Finding>> {
             });
         }
     }
-    if let (Some(ignore), Ok(detection)) =
-        (&ignore, crate::scaffold::detect::detect(&context, None))
-    {
-        for manifest in crate::scaffold::vars::manifests(&context, detection.stack) {
+    if let (Some(ignore), Ok(detection)) = (&ignore, crate::stack::detect(&context, None)) {
+        for manifest in detection.stack.manifests(&context) {
             if context.join(&manifest).is_file() && ignore.is_excluded(&manifest) {
                 out.push(Finding {
                     rule: "manifest-ignored",

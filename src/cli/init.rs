@@ -73,6 +73,12 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     };
     println!("version: {} ({from})", report.version);
     println!("runtime image inputs: {}", report.manifests.join(", "));
+    if !report.test_deps.is_empty() {
+        println!(
+            "test dependencies: {} (change with `--var test_deps=…`)",
+            report.test_deps.join(", ")
+        );
+    }
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }

@@ -2,13 +2,10 @@
 //! do not exist yet. A file that exists is never overwritten: it is reported as kept, compared
 //! under `--dry-run`, and replaced only with `--force`, after a backup.
 
-pub mod detect;
 pub mod diff;
 pub mod render;
-pub mod stack;
 pub mod templates;
 pub mod vars;
-pub mod versions;
 mod write;
 
 use std::collections::BTreeMap;
@@ -16,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-pub use stack::{Stack, STACKS};
+pub use crate::stack::Stack;
 pub use write::BACKUP_SUFFIX;
 
 use crate::error::{Error, Result};
@@ -106,6 +103,9 @@ pub struct Report {
     pub version_source: String,
     /// The dependency manifests the runtime image copies.
     pub manifests: Vec<String>,
+    /// The test dependencies the runtime image installs (tests run there), for people; change
+    /// them with `--var test_deps=…`.
+    pub test_deps: Vec<String>,
     /// One entry per file, in a fixed order.
     pub files: Vec<FileReport>,
     /// The line to add to the existing justfile, when the recipes went to `dockwright.just`.
@@ -123,14 +123,13 @@ pub fn render_all(
     vars: &BTreeMap<String, String>,
     user_templates: Option<&Path>,
 ) -> Result<Vec<(String, String)>> {
+    let engine = render::Engine::new(user_templates);
+    let values = vars::values(vars);
     templates::FILES
         .iter()
         .map(|file| {
-            let template = templates::find(stack, file, user_templates)?;
-            Ok((
-                file.to_string(),
-                render::render(&template.name, &template.text, vars)?,
-            ))
+            let name = templates::find(stack, file, user_templates)?;
+            Ok((file.to_string(), engine.render(&name, vars, &values)?))
         })
         .collect()
 }
@@ -143,18 +142,21 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
             "give the project's directory: `dockwright init DIR`",
         ));
     }
-    let detection = detect::detect(dir, options.stack.as_deref())?;
+    let detection = crate::stack::detect(dir, options.stack.as_deref())?;
     let stack = detection.stack;
     let version = match options.vars.get("version") {
-        Some(v) => versions::Version {
+        Some(v) => crate::stack::Version {
             value: v.clone(),
             source: "--var".into(),
         },
-        None => versions::read(dir, stack),
+        None => stack.version(dir),
     };
-    let vars = vars::compute(dir, stack, &version, &options.vars)?;
-    let rendered = render_all(stack, &vars, options.templates.as_deref())?;
-    let manifests = vars::manifests(dir, stack);
+    let computed = vars::compute(dir, stack, &version, &options.vars)?;
+    let rendered = render_all(stack, &computed.vars, options.templates.as_deref())?;
+    let manifests: Vec<String> = computed.vars["manifests"]
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     let warnings = manifests
         .iter()
         .filter(|m| !m.contains('*') && !dir.join(m).is_file())
@@ -194,6 +196,7 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
         version: version.value,
         version_source: version.source,
         manifests,
+        test_deps: computed.test_deps,
         files,
         import_line,
         warnings,

@@ -7,141 +7,17 @@
 
 use std::path::{Path, PathBuf};
 
-use super::stack::Stack;
 use crate::error::{Error, Result};
+use crate::stack::Stack;
 
-/// Every template, by its path under `templates/`. A unit test checks that the folder and this
-/// table agree, so a new template cannot be forgotten.
-pub const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "common/compose.yaml",
-        include_str!("../../templates/common/compose.yaml"),
-    ),
-    (
-        "common/dockwright.toml",
-        include_str!("../../templates/common/dockwright.toml"),
-    ),
-    (
-        "common/justfile",
-        include_str!("../../templates/common/justfile"),
-    ),
-    (
-        "dotnet/.dockerignore",
-        include_str!("../../templates/dotnet/.dockerignore"),
-    ),
-    (
-        "dotnet/Dockerfile",
-        include_str!("../../templates/dotnet/Dockerfile"),
-    ),
-    (
-        "dotnet/Dockerfile.runtime",
-        include_str!("../../templates/dotnet/Dockerfile.runtime"),
-    ),
-    (
-        "dotnet/compose.yaml",
-        include_str!("../../templates/dotnet/compose.yaml"),
-    ),
-    (
-        "go/.dockerignore",
-        include_str!("../../templates/go/.dockerignore"),
-    ),
-    (
-        "go/Dockerfile",
-        include_str!("../../templates/go/Dockerfile"),
-    ),
-    (
-        "go/Dockerfile.runtime",
-        include_str!("../../templates/go/Dockerfile.runtime"),
-    ),
-    (
-        "java/.dockerignore",
-        include_str!("../../templates/java/.dockerignore"),
-    ),
-    (
-        "java/Dockerfile",
-        include_str!("../../templates/java/Dockerfile"),
-    ),
-    (
-        "java/Dockerfile.runtime",
-        include_str!("../../templates/java/Dockerfile.runtime"),
-    ),
-    (
-        "node/.dockerignore",
-        include_str!("../../templates/node/.dockerignore"),
-    ),
-    (
-        "node/Dockerfile",
-        include_str!("../../templates/node/Dockerfile"),
-    ),
-    (
-        "node/Dockerfile.runtime",
-        include_str!("../../templates/node/Dockerfile.runtime"),
-    ),
-    (
-        "node/compose.yaml",
-        include_str!("../../templates/node/compose.yaml"),
-    ),
-    (
-        "php/.dockerignore",
-        include_str!("../../templates/php/.dockerignore"),
-    ),
-    (
-        "php/Dockerfile",
-        include_str!("../../templates/php/Dockerfile"),
-    ),
-    (
-        "php/Dockerfile.runtime",
-        include_str!("../../templates/php/Dockerfile.runtime"),
-    ),
-    (
-        "php/compose.yaml",
-        include_str!("../../templates/php/compose.yaml"),
-    ),
-    (
-        "python-uv/Dockerfile",
-        include_str!("../../templates/python-uv/Dockerfile"),
-    ),
-    (
-        "python-uv/Dockerfile.runtime",
-        include_str!("../../templates/python-uv/Dockerfile.runtime"),
-    ),
-    (
-        "python/.dockerignore",
-        include_str!("../../templates/python/.dockerignore"),
-    ),
-    (
-        "python/Dockerfile",
-        include_str!("../../templates/python/Dockerfile"),
-    ),
-    (
-        "python/Dockerfile.runtime",
-        include_str!("../../templates/python/Dockerfile.runtime"),
-    ),
-    (
-        "ruby/.dockerignore",
-        include_str!("../../templates/ruby/.dockerignore"),
-    ),
-    (
-        "ruby/Dockerfile",
-        include_str!("../../templates/ruby/Dockerfile"),
-    ),
-    (
-        "ruby/Dockerfile.runtime",
-        include_str!("../../templates/ruby/Dockerfile.runtime"),
-    ),
-    (
-        "rust/.dockerignore",
-        include_str!("../../templates/rust/.dockerignore"),
-    ),
-    (
-        "rust/Dockerfile",
-        include_str!("../../templates/rust/Dockerfile"),
-    ),
-    (
-        "rust/Dockerfile.runtime",
-        include_str!("../../templates/rust/Dockerfile.runtime"),
-    ),
-];
+/// Every template under `templates/`, in the binary.
+static EMBEDDED: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// The embedded template `name` (`python/Dockerfile`, `common/parts/useradd`).
+pub fn embedded(name: &str) -> Option<&'static str> {
+    EMBEDDED.get_file(name).and_then(|f| f.contents_utf8())
+}
 
 /// The files `init` writes, in the order it reports them.
 pub const FILES: &[&str] = &[
@@ -153,28 +29,16 @@ pub const FILES: &[&str] = &[
     "dockwright.toml",
 ];
 
-/// A template found for a stack: where it came from (for messages) and its text.
-#[derive(Debug, Clone)]
-pub struct Template {
-    /// `python/Dockerfile` for an embedded one, the file's path for a user's.
-    pub name: String,
-    /// The text, with `{{var}}` placeholders.
-    pub text: String,
-}
-
-/// The template for `file` of `stack`, from `user_dir` when it has one, else embedded.
-pub fn find(stack: &Stack, file: &str, user_dir: Option<&Path>) -> Result<Template> {
+/// The name of the template for `file` of `stack`: the first of the stack's folder
+/// (`python-uv`), the language's (`python`) and `common` that has it, looking in `user_dir`
+/// before the embedded templates.
+pub fn find(stack: &Stack, file: &str, user_dir: Option<&Path>) -> Result<String> {
     let folders = [stack.id, stack.language, "common"];
     if let Some(dir) = user_dir {
         for folder in folders {
             let path: PathBuf = dir.join(folder).join(file);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    return Ok(Template {
-                        name: path.display().to_string(),
-                        text,
-                    })
-                }
+            match std::fs::metadata(&path) {
+                Ok(_) => return Ok(format!("{folder}/{file}")),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io("read", path, e)),
             }
@@ -182,11 +46,8 @@ pub fn find(stack: &Stack, file: &str, user_dir: Option<&Path>) -> Result<Templa
     }
     for folder in folders {
         let name = format!("{folder}/{file}");
-        if let Some((_, text)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
-            return Ok(Template {
-                name,
-                text: text.to_string(),
-            });
+        if embedded(&name).is_some() {
+            return Ok(name);
         }
     }
     Err(Error::msg(
@@ -200,33 +61,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_file_under_templates_is_embedded() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let mut on_disk = Vec::new();
-        let mut dirs = vec![root.clone()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else {
-                    on_disk.push(
-                        path.strip_prefix(&root)
-                            .unwrap()
-                            .to_string_lossy()
-                            .into_owned(),
-                    );
-                }
-            }
-        }
-        on_disk.sort();
-        let embedded: Vec<String> = EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
-        assert_eq!(on_disk, embedded, "add the new template to EMBEDDED");
-    }
-
-    #[test]
     fn every_stack_has_every_file() {
-        for stack in super::super::stack::STACKS {
+        for stack in Stack::all() {
             for file in FILES {
                 find(stack, file, None).unwrap();
             }

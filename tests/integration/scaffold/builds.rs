@@ -193,6 +193,35 @@ fn real_build_python_runtime_image_runs_a_test() {
     });
 }
 
+/// The test runner is only in the development requirements, which pull in the others with
+/// `-r`, themselves including a nested file: the build needs that file copied (before the stack
+/// model it was not, and pip stopped), and the image imports pytest and runs the tests. (The
+/// stand-in has Debian's pytest, so the import alone cannot tell; `init`'s tests check that the
+/// install names the development requirements.)
+#[test]
+fn real_build_python_runtime_image_holds_the_test_dependencies() {
+    build_and_run(Sample {
+        name: "real_build_python_runtime_image_holds_the_test_dependencies",
+        files: &[
+            ("requirements.txt", "-r requirements/base.txt\n"),
+            ("requirements/base.txt", "# the app's own dependencies\n"),
+            ("requirements-dev.txt", "-r requirements.txt\npytest\n"),
+            ("main.py", "print('hello from production')\n"),
+            (
+                "test_hello.py",
+                "def test_hello():\n    assert 'hello'.upper() == 'HELLO'\n",
+            ),
+        ],
+        init: &[],
+        test: &[
+            "python",
+            "-c",
+            "import pytest; raise SystemExit(pytest.main(['-q', '-p', 'no:cacheprovider']))",
+        ],
+        expect: "1 passed",
+    });
+}
+
 #[test]
 fn real_build_node_runtime_image_runs_a_test() {
     build_and_run(Sample {

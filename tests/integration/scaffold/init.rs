@@ -310,3 +310,261 @@ fn user_templates_override_the_embedded_ones_and_unknown_placeholders_are_named(
         "a render error must write nothing"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Test dependencies: the runtime image is where the tests run, so its install must name them.
+
+/// Scaffolds `files` (with `init` args `extra`) and returns the runtime Dockerfile's install
+/// line and the report's test dependencies.
+fn install_of(files: &[(&str, &str)], extra: &[&str]) -> (TestRepo, String, Vec<String>) {
+    let repo = TestRepo::new();
+    for (rel, text) in files {
+        repo.write(rel, text);
+    }
+    let mut args = vec!["init", "--format", "json"];
+    args.extend_from_slice(extra);
+    let report = repo.dockwright(&args).ok().json();
+    let dockerfile = repo.read("Dockerfile.runtime");
+    let install = dockerfile
+        .lines()
+        .find(|l| l.starts_with("RUN ") && !l.contains("getent"))
+        .unwrap_or_else(|| panic!("no install step:\n{dockerfile}"))
+        .to_string();
+    let deps = report["test_deps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no test_deps in {report}"))
+        .iter()
+        .map(|d| d.as_str().unwrap().to_string())
+        .collect();
+    (repo, install, deps)
+}
+
+fn assert_names(install: &str, deps: &[String], in_install: &str, in_report: &str) {
+    assert!(
+        install.contains(in_install),
+        "{in_install:?} not in {install:?}"
+    );
+    assert!(
+        deps.iter().any(|d| d.contains(in_report)),
+        "{in_report:?} not in the reported test dependencies {deps:?}"
+    );
+}
+
+const PYPROJECT_EXTRAS: &str = "[project]\nname = \"hello\"\nversion = \"0.1.0\"\ndependencies = [\"flask\"]\n\n[project.optional-dependencies]\ntest = [\"pytest\"]\ndocs = [\"sphinx\"]\n\n[dependency-groups]\ndev = [\"ruff\"]\n";
+
+#[test]
+fn uv_installs_the_pyproject_test_extra_and_dev_group() {
+    let (repo, install, deps) = install_of(&[("pyproject.toml", PYPROJECT_EXTRAS)], &[]);
+    assert_eq!(
+        install,
+        "RUN uv sync --no-install-project --extra test --group dev"
+    );
+    assert_names(&install, &deps, "--extra test", "extra `test`");
+    assert!(!install.contains("docs"), "{install}");
+    // The people's output says it, and how to change it.
+    repo.remove("Dockerfile.runtime");
+    let run = repo.dockwright(&["init"]).ok();
+    assert!(
+        run.stdout.contains("test dependencies: extra `test` of pyproject.toml, group `dev` of pyproject.toml (change with `--var test_deps=…`)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn test_deps_var_replaces_the_install_arguments() {
+    let (_repo, install, deps) = install_of(
+        &[("pyproject.toml", PYPROJECT_EXTRAS)],
+        &["--var", "test_deps=--extra docs"],
+    );
+    assert_eq!(install, "RUN uv sync --no-install-project --extra docs");
+    assert_eq!(deps, ["`--extra docs` (from `--var test_deps`)"]);
+    let (_repo, install, deps) = install_of(
+        &[("pyproject.toml", PYPROJECT_EXTRAS)],
+        &["--var", "test_deps="],
+    );
+    assert_eq!(install, "RUN uv sync --no-install-project");
+    assert_eq!(deps, ["`` (from `--var test_deps`)"]);
+}
+
+#[test]
+fn poetry_installs_its_test_group() {
+    let (_repo, install, deps) = install_of(
+        &[(
+            "pyproject.toml",
+            "[tool.poetry]\nname = \"hello\"\nversion = \"0.1.0\"\n\n[tool.poetry.group.test]\noptional = true\n\n[tool.poetry.group.test.dependencies]\npytest = \"*\"\n",
+        )],
+        &[],
+    );
+    assert!(
+        install.ends_with("poetry install --no-root --no-interaction --no-ansi --with test"),
+        "{install}"
+    );
+    assert_names(&install, &deps, "--with test", "Poetry group `test`");
+}
+
+#[test]
+fn pip_installs_dev_requirements_and_copies_what_they_include() {
+    let (repo, install, deps) = install_of(
+        &[
+            ("requirements.txt", "-r requirements/base.txt\n"),
+            ("requirements/base.txt", "flask\n"),
+            ("requirements-dev.txt", "-r requirements.txt\npytest\n"),
+        ],
+        &[],
+    );
+    assert_eq!(
+        install,
+        "RUN pip install -r requirements.txt -r requirements-dev.txt"
+    );
+    assert_names(
+        &install,
+        &deps,
+        "-r requirements-dev.txt",
+        "`requirements-dev.txt`",
+    );
+    let dockerfile = repo.read("Dockerfile.runtime");
+    assert!(
+        dockerfile.contains("COPY requirements.txt requirements-dev.txt ./\nCOPY requirements/base.txt requirements/\n"),
+        "{dockerfile}"
+    );
+    // The included file is an input: changing it makes the image stale.
+    repo.commit_all("init");
+    let inputs = repo.dockwright(&["inputs", "--format", "json"]).ok().json();
+    assert!(
+        inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["path"] == "requirements/base.txt"),
+        "{inputs}"
+    );
+    assert_eq!(
+        repo.dockwright(&["check"]).code,
+        0,
+        "a fresh scaffold passes check"
+    );
+}
+
+#[test]
+fn npm_installs_dev_dependencies() {
+    let (_repo, install, deps) = install_of(
+        &[(
+            "package.json",
+            "{\"name\": \"x\", \"devDependencies\": {\"vitest\": \"^2\"}}\n",
+        )],
+        &[],
+    );
+    assert_names(
+        &install,
+        &deps,
+        "npm install --no-audit --no-fund --include=dev",
+        "devDependencies",
+    );
+}
+
+#[test]
+fn yarn_and_pnpm_install_dev_dependencies_under_node_env_development() {
+    for (lock, manager) in [("yarn.lock", "yarn"), ("pnpm-lock.yaml", "pnpm")] {
+        let (repo, install, deps) = install_of(
+            &[
+                (
+                    "package.json",
+                    "{\"name\": \"x\", \"devDependencies\": {\"jest\": \"^29\"}}\n",
+                ),
+                (lock, ""),
+            ],
+            &[],
+        );
+        assert_names(
+            &install,
+            &deps,
+            &format!("corepack {manager} install"),
+            "devDependencies",
+        );
+        let dockerfile = repo.read("Dockerfile.runtime");
+        let env = dockerfile
+            .find("NODE_ENV=development")
+            .expect("NODE_ENV set");
+        assert!(env < dockerfile.find(&install).unwrap(), "{dockerfile}");
+        assert!(!install.contains("--prod"), "{install}");
+    }
+}
+
+#[test]
+fn bundler_installs_the_test_and_development_groups() {
+    let (_repo, install, deps) = install_of(
+        &[(
+            "Gemfile",
+            "source \"https://rubygems.org\"\n\ngem \"sinatra\"\n\ngroup :development, :test do\n  gem \"rspec\"\nend\n",
+        )],
+        &[],
+    );
+    assert_eq!(install, "RUN BUNDLE_WITH=development:test bundle install");
+    assert_names(
+        &install,
+        &deps,
+        "BUNDLE_WITH=development:test",
+        "group `test`",
+    );
+}
+
+#[test]
+fn composer_installs_require_dev() {
+    let (_repo, install, deps) = install_of(
+        &[(
+            "composer.json",
+            "{\"require\": {\"php\": \"^8.2\"}, \"require-dev\": {\"phpunit/phpunit\": \"^11\"}}\n",
+        )],
+        &[],
+    );
+    assert!(!install.contains("--no-dev"), "{install}");
+    assert_names(&install, &deps, "composer install", "phpunit/phpunit");
+}
+
+#[test]
+fn go_cargo_maven_gradle_and_dotnet_fetch_test_dependencies_with_the_others() {
+    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+        (&[("go.mod", "module example.com/x\n\ngo 1.19\n")], "go mod download", "test imports"),
+        (
+            &[("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dev-dependencies]\nproptest = \"1\"\n")],
+            "cargo fetch",
+            "[dev-dependencies]",
+        ),
+        (
+            &[("pom.xml", "<project><dependencies><dependency><artifactId>junit</artifactId><scope>test</scope></dependency></dependencies></project>\n")],
+            "mvn dependency:go-offline",
+            "test-scoped",
+        ),
+        (
+            &[("build.gradle", "dependencies { testImplementation 'junit:junit:4.13.2' }\n")],
+            "gradle --no-daemon dependencies",
+            "testImplementation",
+        ),
+        (
+            &[("Hello.csproj", "<Project><ItemGroup><PackageReference Include=\"Microsoft.NET.Test.Sdk\" /></ItemGroup></Project>\n")],
+            "dotnet restore Hello.csproj",
+            "Hello.csproj",
+        ),
+    ];
+    for (files, in_install, in_report) in cases {
+        let (_repo, install, deps) = install_of(files, &[]);
+        assert_names(&install, &deps, in_install, in_report);
+    }
+}
+
+#[test]
+fn a_quoted_dev_command_stays_one_argument() {
+    let (repo, _, _) = install_of(
+        &[("requirements.txt", "flask\n")],
+        &["--var", "dev_command=sh -c \"flask run --port {port}\""],
+    );
+    let compose = repo.read("compose.yaml");
+    assert!(
+        compose.contains("command: [\"sh\", \"-c\", \"flask run --port 8000\"]"),
+        "{compose}"
+    );
+    let bad = repo.dockwright(&["init", "--dry-run", "--var", "dev_command=sh -c \"oops"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(bad.stderr.contains("unclosed quote"), "{}", bad.stderr);
+}

@@ -1,0 +1,381 @@
+//! Python with pip, Poetry or uv. The runtime image holds what the tests need: the
+//! requirement files beside `requirements.txt` (and every file they pull in with `-r`/`-c`),
+//! pyproject's test extras and dependency groups, Poetry's test groups.
+
+use std::collections::BTreeSet;
+
+use super::{
+    capture, first, found, major_minor, test_groups, Detection, Language, Project, Recipe, Stack,
+    Version,
+};
+use crate::error::Result;
+
+/// The uv image `python-uv` copies its binary from.
+const UV_VERSION: &str = "0.5";
+/// The Poetry release `python-poetry` installs.
+const POETRY_VERSION: &str = "1.8.5";
+const PYTEST: &str = "python -m pytest -q -p no:cacheprovider";
+
+/// Python.
+pub struct Python;
+
+static STACKS: &[Stack] = &[
+    Stack {
+        id: "python-pip",
+        language: "python",
+        manager: "pip",
+        default_version: "3.11",
+        required: &["requirements.txt"],
+        optional: &[],
+        test: PYTEST,
+        port: 8000,
+    },
+    Stack {
+        id: "python-poetry",
+        language: "python",
+        manager: "Poetry",
+        default_version: "3.11",
+        required: &["pyproject.toml"],
+        optional: &["poetry.lock"],
+        test: PYTEST,
+        port: 8000,
+    },
+    Stack {
+        id: "python-uv",
+        language: "python",
+        manager: "uv",
+        default_version: "3.11",
+        required: &["pyproject.toml"],
+        optional: &["uv.lock"],
+        test: PYTEST,
+        port: 8000,
+    },
+];
+
+impl Language for Python {
+    fn name(&self) -> &'static str {
+        "python"
+    }
+
+    fn stacks(&self) -> &'static [Stack] {
+        STACKS
+    }
+
+    fn detect(&self, p: &Project) -> Vec<Detection> {
+        let one = if p.has("poetry.lock") {
+            found("python-poetry", "found `poetry.lock`")
+        } else if p.has("uv.lock") {
+            found("python-uv", "found `uv.lock`")
+        } else if p.read("pyproject.toml").contains("[tool.poetry") {
+            found("python-poetry", "found `[tool.poetry]` in `pyproject.toml`")
+        } else if p.has("requirements.txt") {
+            found("python-pip", "found `requirements.txt`")
+        } else if p.has("pyproject.toml") {
+            found(
+                "python-uv",
+                "found `pyproject.toml` without a lock file; uv installs from it",
+            )
+        } else {
+            return Vec::new();
+        };
+        vec![one]
+    }
+
+    fn version(&self, p: &Project) -> Option<Version> {
+        first(&[
+            (
+                ".python-version",
+                major_minor(p.read(".python-version").lines().next().unwrap_or("")),
+            ),
+            (
+                "pyproject.toml",
+                pyproject_python(&p.read("pyproject.toml")),
+            ),
+        ])
+    }
+
+    fn manifests(&self, stack: &Stack, p: &Project) -> Vec<String> {
+        if stack.id != "python-pip" {
+            let mut out: Vec<String> = stack.required.iter().map(|m| m.to_string()).collect();
+            out.extend(p.existing(stack.optional));
+            return out;
+        }
+        let roots = requirement_roots(p);
+        let mut out = roots.clone();
+        for file in included_files(p, &roots) {
+            if !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+
+    fn recipe(&self, stack: &Stack, p: &Project, _version: &Version) -> Result<Recipe> {
+        let deps = self
+            .manifests(stack, p)
+            .iter()
+            .map(|m| p.read(m).to_lowercase())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let pyproject = p.toml("pyproject.toml");
+        let table = |path: &[&str]| -> Vec<String> {
+            let mut value = pyproject.as_ref();
+            for key in path {
+                value = value.and_then(|v| v.get(key));
+            }
+            value
+                .and_then(|v| v.as_table())
+                .map(|t| t.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut args = Vec::new();
+        let mut included = Vec::new();
+        let mut vars = vec![("sandbox_env", "PYTHONDONTWRITEBYTECODE = \"1\"".to_string())];
+        let install = match stack.id {
+            "python-pip" => {
+                for root in requirement_roots(p).iter().skip(1) {
+                    args.push(format!("-r {root}"));
+                    included.push(format!("`{root}`"));
+                }
+                "pip install -r requirements.txt {test_deps}".to_string()
+            }
+            "python-poetry" => {
+                let groups = test_groups(&table(&["tool", "poetry", "group"]));
+                if !groups.is_empty() {
+                    args.push(format!("--with {}", groups.join(",")));
+                }
+                included.extend(groups.iter().map(|g| format!("Poetry group `{g}`")));
+                for extra in test_groups(&table(&["tool", "poetry", "extras"])) {
+                    args.push(format!("--extras {extra}"));
+                    included.push(format!("Poetry extra `{extra}`"));
+                }
+                if !table(&["tool", "poetry", "dev-dependencies"]).is_empty() {
+                    included.push("`[tool.poetry.dev-dependencies]` (installed by default)".into());
+                }
+                format!(
+                    "pip install poetry=={POETRY_VERSION} && poetry config virtualenvs.create false && poetry install --no-root --no-interaction --no-ansi {{test_deps}}"
+                )
+            }
+            _ => {
+                for extra in test_groups(&table(&["project", "optional-dependencies"])) {
+                    args.push(format!("--extra {extra}"));
+                    included.push(format!("extra `{extra}` of pyproject.toml"));
+                }
+                for group in test_groups(&table(&["dependency-groups"])) {
+                    args.push(format!("--group {group}"));
+                    included.push(format!("group `{group}` of pyproject.toml"));
+                }
+                let legacy = pyproject
+                    .as_ref()
+                    .and_then(|v| v.get("tool")?.get("uv")?.get("dev-dependencies"))
+                    .is_some();
+                if legacy {
+                    included.push("`[tool.uv] dev-dependencies` (installed by default)".into());
+                }
+                vars.push(("uv_version", UV_VERSION.to_string()));
+                let frozen = if p.has("uv.lock") { " --frozen" } else { "" };
+                format!("uv sync{frozen} --no-install-project {{test_deps}}")
+            }
+        };
+        let (dev, prod) = if p.exists("manage.py") && deps.contains("django") {
+            (
+                "python manage.py runserver 0.0.0.0:{port}",
+                "python manage.py runserver 0.0.0.0:{port} --noreload",
+            )
+        } else if deps.contains("fastapi") || deps.contains("uvicorn") {
+            (
+                "uvicorn main:app --host 0.0.0.0 --port {port} --reload",
+                "uvicorn main:app --host 0.0.0.0 --port {port}",
+            )
+        } else if deps.contains("flask") {
+            (
+                "flask run --host 0.0.0.0 --port {port} --debug",
+                "flask run --host 0.0.0.0 --port {port}",
+            )
+        } else {
+            ("python main.py", "python main.py")
+        };
+        Ok(Recipe {
+            install,
+            test_deps: args.join(" "),
+            included,
+            dev: dev.into(),
+            prod: prod.into(),
+            vars,
+        })
+    }
+}
+
+/// The requirement files pip installs: `requirements.txt` first, then every other
+/// `requirements*.txt` at the top (development requirements hold the test runner), then
+/// `requirements/{test,tests,testing,dev}.txt`.
+fn requirement_roots(p: &Project) -> Vec<String> {
+    let mut out = vec!["requirements.txt".to_string()];
+    out.extend(p.files().into_iter().filter(|n| {
+        n.starts_with("requirements") && n.ends_with(".txt") && n != "requirements.txt"
+    }));
+    for group in super::TEST_GROUPS {
+        let nested = format!("requirements/{group}.txt");
+        if p.has(&nested) {
+            out.push(nested);
+        }
+    }
+    out
+}
+
+/// Every file the requirement files in `roots` pull in with `-r` or `-c`, transitively, as
+/// paths relative to the project (pip reads them relative to the file that names them). A
+/// file outside the project, or a URL, is not an input the runtime image can copy: left out.
+fn included_files(p: &Project, roots: &[String]) -> Vec<String> {
+    let include = regex::Regex::new(r"^(?:-r|-c|--requirement|--constraint)(?:\s*=\s*|\s+)?(\S+)")
+        .expect("a valid pattern");
+    let mut seen: BTreeSet<String> = roots.iter().cloned().collect();
+    let mut out = Vec::new();
+    let mut queue: Vec<String> = roots.to_vec();
+    while let Some(file) = queue.pop() {
+        let base = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+        for line in p.read(&file).lines() {
+            let line = line.split(" #").next().unwrap_or("").trim();
+            let Some(target) = include.captures(line).map(|c| c[1].to_string()) else {
+                continue;
+            };
+            if target.contains("://") || target.starts_with('/') {
+                continue;
+            }
+            let Some(rel) = normalize(base, &target) else {
+                continue;
+            };
+            if seen.insert(rel.clone()) {
+                out.push(rel.clone());
+                queue.push(rel);
+            }
+        }
+    }
+    out
+}
+
+/// `base/target` with `.` and `..` resolved; `None` when it leaves the project.
+fn normalize(base: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in base.split('/').chain(target.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+fn pyproject_python(text: &str) -> Option<String> {
+    let value: toml::Value = toml::from_str(text).ok()?;
+    let spec = value
+        .get("project")
+        .and_then(|p| p.get("requires-python"))
+        .and_then(|v| v.as_str())
+        .or_else(|| {
+            value
+                .get("tool")?
+                .get("poetry")?
+                .get("dependencies")?
+                .get("python")?
+                .as_str()
+        })?;
+    capture(spec, r"(\d+\.\d+)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let p = Project::new(dir.path());
+        (dir, p)
+    }
+
+    fn recipe(id: &str, p: &Project) -> Recipe {
+        let stack = Stack::by_id(id).unwrap();
+        Python.recipe(stack, p, &stack.version(p.dir())).unwrap()
+    }
+
+    #[test]
+    fn uv_installs_the_test_extra_and_the_dev_group() {
+        let (_d, p) = project(&[(
+            "pyproject.toml",
+            "[project]\nname = \"x\"\nversion = \"1\"\n[project.optional-dependencies]\ntest = [\"pytest\"]\ndocs = [\"sphinx\"]\n[dependency-groups]\ndev = [\"ruff\"]\n",
+        )]);
+        let r = recipe("python-uv", &p);
+        assert_eq!(r.test_deps, "--extra test --group dev");
+        assert!(
+            r.install.starts_with("uv sync --no-install-project"),
+            "{}",
+            r.install
+        );
+        assert_eq!(r.included.len(), 2, "{:?}", r.included);
+    }
+
+    #[test]
+    fn poetry_installs_its_test_groups() {
+        let (_d, p) = project(&[(
+            "pyproject.toml",
+            "[tool.poetry]\nname = \"x\"\n[tool.poetry.group.test.dependencies]\npytest = \"*\"\n[tool.poetry.group.docs.dependencies]\nmkdocs = \"*\"\n",
+        )]);
+        assert_eq!(recipe("python-poetry", &p).test_deps, "--with test");
+    }
+
+    #[test]
+    fn pip_copies_every_file_a_requirement_file_pulls_in() {
+        let (_d, p) = project(&[
+            ("requirements.txt", "-r requirements/base.txt\n"),
+            (
+                "requirements/base.txt",
+                "flask\n-c ../constraints.txt  # pinned\n",
+            ),
+            (
+                "requirements-dev.txt",
+                "--requirement=requirements.txt\npytest\n",
+            ),
+            (
+                "requirements/test.txt",
+                "-r ./base.txt\n-r https://example.invalid/x.txt\n-r ../../outside.txt\n",
+            ),
+            ("constraints.txt", "flask==3\n"),
+        ]);
+        let stack = Stack::by_id("python-pip").unwrap();
+        assert_eq!(
+            Python.manifests(stack, &p),
+            [
+                "requirements.txt",
+                "requirements-dev.txt",
+                "requirements/test.txt",
+                "requirements/base.txt",
+                "constraints.txt"
+            ]
+        );
+        let r = recipe("python-pip", &p);
+        assert_eq!(
+            r.test_deps,
+            "-r requirements-dev.txt -r requirements/test.txt"
+        );
+    }
+
+    #[test]
+    fn python_versions() {
+        assert_eq!(
+            pyproject_python("[project]\nrequires-python = \">=3.10\"\n").as_deref(),
+            Some("3.10")
+        );
+        assert_eq!(
+            pyproject_python("[tool.poetry.dependencies]\npython = \"^3.12\"\n").as_deref(),
+            Some("3.12")
+        );
+    }
+}
