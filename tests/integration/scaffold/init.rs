@@ -524,7 +524,9 @@ fn composer_installs_require_dev() {
 
 #[test]
 fn go_cargo_maven_gradle_and_dotnet_fetch_test_dependencies_with_the_others() {
-    let cases: &[(&[(&str, &str)], &str, &str)] = &[
+    // (files, in the install step, in the report)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
         (&[("go.mod", "module example.com/x\n\ngo 1.19\n")], "go mod download", "test imports"),
         (
             &[("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[dev-dependencies]\nproptest = \"1\"\n")],
