@@ -5,7 +5,7 @@
 mod compose;
 mod dockerfile;
 mod ignore;
-mod yaml;
+pub mod yaml;
 
 use std::path::Path;
 
