@@ -16,6 +16,7 @@ pub mod build;
 pub mod buildlock;
 pub mod check;
 pub mod cli;
+pub mod compose_file;
 pub mod config;
 pub mod dockerfile;
 pub mod dockerignore;

@@ -90,7 +90,15 @@ impl Project {
     /// The project of the repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<Project> {
         let repo = Repo::discover(dir)?;
-        let config = Config::load(repo.root())?;
+        let mut config = Config::load(repo.root())?;
+        if config.path.is_none() {
+            // No dockwright.toml: the compose file's build sections, else the default.
+            if let Some(from_compose) =
+                crate::compose_file::config(&Tree::work(repo.root()), repo.root())?
+            {
+                config = from_compose;
+            }
+        }
         let name = config
             .project
             .clone()
@@ -119,7 +127,8 @@ impl Project {
             .map_err(|e| Error::io("read", &path, e))?
         {
             Some(text) => Ok(Config::parse(&text, &path)?),
-            None => Ok(Config::default_config()),
+            None => Ok(crate::compose_file::config(tree, self.repo.root())?
+                .unwrap_or_else(Config::default_config)),
         }
     }
 

@@ -470,3 +470,57 @@ fn without_compose_file_or_with_an_unknown_service_up_says_what_to_do() {
     );
     assert!(containers(&repo).is_empty());
 }
+
+/// Issue 12 item 4: no dockwright.toml, a compose file whose services build: those are the
+/// services, and `up` runs them on the runtime images (compose builds nothing of its own).
+#[test]
+fn a_compose_project_without_dockwright_toml_gets_its_build_services() {
+    if !compose_v2() {
+        return;
+    }
+    let repo = TestRepo::new();
+    busybox();
+    repo.write(
+        "backend/Dockerfile",
+        format!("FROM {BUSYBOX}\nCOPY requirements.txt /deps/\nRUN cp /deps/requirements.txt /deps/installed\n"),
+    )
+    .write("backend/requirements.txt", "flask==3.0.0\n")
+    .write(
+        "compose.yaml",
+        format!(
+            r#"services:
+  backend:
+    build:
+      context: ./backend
+    labels:
+      dev.dockwright.project: "{project}"
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+  sidecar:
+    image: {BUSYBOX}
+    labels:
+      dev.dockwright.project: "{project}"
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+"#,
+            project = repo.project
+        ),
+    )
+    .commit_all("init");
+    let _down = Down(&repo);
+    let status = repo.dockwright(&["status", "--format", "json"]).ok().json();
+    let names: Vec<&str> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["backend"]);
+    let run = repo
+        .dockwright(&["up", "--detach", "--format", "json"])
+        .ok();
+    assert!(run.stdout.contains(r#""event":"built""#), "{}", run.stdout);
+    let image = format!("{}-backend-runtime:", repo.project);
+    let images = project_images(&repo);
+    assert_eq!(images.len(), 1, "{images:?}");
+    assert!(images[0].starts_with(&image), "{images:?}");
+    assert_eq!(containers(&repo).len(), 2);
+}
