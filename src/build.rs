@@ -4,9 +4,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
-
-use crate::engine::{Engine, EngineError};
+use crate::engine::build::{BuildEvent, BuildFailure, BuildRequest, Builder};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::inputs::{InputKind, OUTSIDE_DOCKERFILE};
 use crate::project::{labels, Analysis, Project, VERSION};
@@ -27,6 +26,72 @@ pub enum BuildError {
         /// The Dockerfile, for the fix.
         dockerfile: String,
     },
+    /// The engine has no BuildKit and the Dockerfile needs it.
+    #[error("service `{service}`: `{dockerfile}` line {line} needs BuildKit ({feature}), which this engine does not have: `{instruction}`")]
+    NeedsBuildKit {
+        /// The service.
+        service: String,
+        /// The Dockerfile.
+        dockerfile: String,
+        /// 1-based line.
+        line: usize,
+        /// The instruction.
+        instruction: String,
+        /// What needs BuildKit.
+        feature: String,
+    },
+    /// The engine's built-in Dockerfile frontend is older than the syntax the Dockerfile uses.
+    #[error("service `{service}`: `{dockerfile}` line {line}: this engine's built-in Dockerfile frontend does not understand {feature}: `{instruction}` ({message})")]
+    FrontendTooOld {
+        /// The service.
+        service: String,
+        /// The Dockerfile.
+        dockerfile: String,
+        /// 1-based line of the instruction.
+        line: usize,
+        /// The instruction.
+        instruction: String,
+        /// What it does not understand.
+        feature: String,
+        /// The engine's words.
+        message: String,
+    },
+    /// The `# syntax=` directive names a frontend image the engine could not get.
+    #[error("service `{service}`: `{dockerfile}` line {line}: the engine cannot get the Dockerfile frontend `{frontend}` that `# syntax=` asks for: {message}")]
+    Frontend {
+        /// The service.
+        service: String,
+        /// The Dockerfile.
+        dockerfile: String,
+        /// 1-based line of the directive.
+        line: usize,
+        /// The frontend image.
+        frontend: String,
+        /// The engine's words.
+        message: String,
+    },
+    /// `DOCKWRIGHT_BUILDER` has a value that names no builder.
+    #[error("{var}=`{value}` names no builder")]
+    BuilderVar {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+    },
+    /// A configured build secret has no value to give.
+    #[error("service `{service}`: build secret `{id}` comes from {source_text}, {problem}")]
+    Secret {
+        /// The service.
+        service: String,
+        /// The secret's id.
+        id: String,
+        /// Where it comes from, in words.
+        source_text: String,
+        /// What is wrong with that.
+        problem: String,
+        /// The fix.
+        fix: String,
+    },
     /// The build context could not be assembled.
     #[error("service `{service}`: cannot pack `{path}` into the build context: {message}")]
     Context {
@@ -46,13 +111,30 @@ impl BuildError {
             BuildError::Failed { service, dockerfile, .. } => Some(format!(
                 "fix the failing step in `{dockerfile}` (its output is above), then run `dockwright build {service}`"
             )),
+            BuildError::NeedsBuildKit { dockerfile, .. } => Some(format!(
+                "use an engine with BuildKit (Docker Engine 18.09 or later; unset {} if it says `legacy`), or write that instruction in the legacy builder's syntax in `{dockerfile}`",
+                crate::env::BUILDER
+            )),
+            BuildError::FrontendTooOld { dockerfile, .. } => Some(format!(
+                "update the engine (Docker Engine 23 and later understand heredocs and `COPY --link`), add `# syntax=docker/dockerfile:1` at the top of `{dockerfile}` where the engine can pull that frontend image, or write the instruction without it"
+            )),
+            BuildError::Frontend { dockerfile, frontend, .. } => Some(format!(
+                "remove the `# syntax=` line from `{dockerfile}` (the engine's built-in Dockerfile frontend then reads it), or make `{frontend}` available to the engine (`docker pull {frontend}` where a registry is reachable)"
+            )),
+            BuildError::BuilderVar { var, .. } => Some(format!(
+                "set {var} to `buildkit` or `legacy`, or unset it to use BuildKit when the engine has it"
+            )),
+            BuildError::Secret { fix, .. } => Some(fix.clone()),
             BuildError::Context { .. } => None,
         }
     }
 
     /// Whether this is a failing Dockerfile step (exit code 5) rather than a local problem.
     pub fn is_build_failure(&self) -> bool {
-        matches!(self, BuildError::Failed { .. })
+        matches!(
+            self,
+            BuildError::Failed { .. } | BuildError::Frontend { .. }
+        )
     }
 }
 
@@ -64,6 +146,18 @@ pub trait Progress {
     fn output(&mut self, service: &str, line: &str);
     /// The build ended.
     fn finish(&mut self, service: &str, ok: bool);
+    /// A step event of the builder (BuildKit's steps carry their timing and cache hits). By
+    /// default a started step is a [`Progress::step`] and its lines are [`Progress::output`].
+    fn event(&mut self, service: &str, event: &BuildEvent) {
+        match event {
+            BuildEvent::Started { name, .. } => self.step(service, name),
+            BuildEvent::Output { line, .. } => self.output(service, line),
+            BuildEvent::Done { .. } => {}
+        }
+    }
+    /// One line about how the build is made (the legacy builder on an engine without
+    /// BuildKit).
+    fn notice(&mut self, _service: &str, _text: &str) {}
 }
 
 /// Progress that goes nowhere.
@@ -95,6 +189,93 @@ pub struct Outcome {
 
 fn seconds<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+/// Where each configured build secret is read from, checked to have a value (the value itself
+/// is read only by the build session, when a step mounts it).
+fn secret_sources(
+    project: &Project,
+    analysis: &Analysis,
+) -> Result<Vec<(String, crate::engine::build::SecretSource)>> {
+    use crate::config::SecretConfig;
+    use crate::engine::build::SecretSource;
+    let service = &analysis.service;
+    let mut sources = Vec::new();
+    for (id, source) in &service.build.secrets {
+        let fail = |source_text: String, problem: &str, fix: String| -> Error {
+            BuildError::Secret {
+                service: service.name.clone(),
+                id: id.clone(),
+                source_text,
+                problem: problem.to_string(),
+                fix,
+            }
+            .into()
+        };
+        match source {
+            SecretConfig::Env(var) => {
+                if std::env::var_os(var).is_none() {
+                    return Err(fail(
+                        format!("the environment variable `{var}`"),
+                        "which is not set",
+                        format!("set {var} for the build, or remove `{id}` from `secrets` of service `{}` in dockwright.toml", service.name),
+                    ));
+                }
+                sources.push((id.clone(), SecretSource::Env(var.clone())));
+            }
+            SecretConfig::File(path) => {
+                let full = project.repo.root().join(path);
+                if !full.is_file() {
+                    return Err(fail(
+                        format!("the file `{}`", full.display()),
+                        "which does not exist",
+                        format!("create `{path}` (keep it out of git), or remove `{id}` from `secrets` of service `{}` in dockwright.toml", service.name),
+                    ));
+                }
+                sources.push((id.clone(), SecretSource::File(full)));
+            }
+        }
+    }
+    Ok(sources)
+}
+
+/// The builder to use: the one `DOCKWRIGHT_BUILDER` names, else BuildKit when the engine has it.
+async fn choose_builder(engine: &Engine) -> Result<Builder> {
+    match std::env::var(crate::env::BUILDER).as_deref() {
+        Ok("legacy") => Ok(Builder::Legacy),
+        Ok("buildkit") => Ok(Builder::BuildKit),
+        Ok("") | Err(std::env::VarError::NotPresent) => Ok(engine.builder().await?),
+        Ok(other) => Err(BuildError::BuilderVar {
+            var: crate::env::BUILDER,
+            value: other.to_string(),
+        }
+        .into()),
+        Err(std::env::VarError::NotUnicode(value)) => Err(BuildError::BuilderVar {
+            var: crate::env::BUILDER,
+            value: value.to_string_lossy().into_owned(),
+        }
+        .into()),
+    }
+}
+
+/// The BuildKit-only instruction a frontend's parse error points at, when the frontend is
+/// older than the syntax (`dockerfile parse error line 3: unknown instruction: ECHO` for a
+/// heredoc's body, `Unknown flag: link`): the error's line is in that instruction.
+fn too_old(
+    message: &str,
+    text: &str,
+    dockerfile: &crate::dockerfile::Dockerfile,
+) -> Option<crate::dockerfile::buildkit::BuildKitOnly> {
+    let (_, rest) = message.split_once("dockerfile parse error line ")?;
+    let line: usize = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    crate::dockerfile::buildkit::all_buildkit_only(text, dockerfile)
+        .into_iter()
+        .filter(|found| found.line <= line)
+        .max_by_key(|found| found.line)
 }
 
 /// Builds the runtime image of an analysed service from `tree`, unless it exists.
@@ -170,81 +351,96 @@ pub async fn build(
             commit.to_string(),
         );
     }
-    let dockerfile = analysis.inputs.dockerfile_in_context.clone();
-    let mut options = bollard::query_parameters::BuildImageOptionsBuilder::default()
-        .dockerfile(&dockerfile)
-        .t(&image)
-        .rm(true)
-        .forcerm(true)
-        .labels(&label_map)
-        .buildargs(&analysis.service.build_args.clone().into_iter().collect())
-        .build();
-    if let Some(target) = &analysis.service.target {
-        options.target = target.clone();
-    }
-    let mut stream =
-        engine
-            .docker()
-            .build_image(options, None, Some(bollard::body_full(context.into())));
-    let mut step: Option<String> = None;
-    let mut id = String::new();
-    let mut failure: Option<String> = None;
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(info) => {
-                if let Some(detail) = info.error_detail {
-                    failure = Some(detail.message.unwrap_or_default());
-                    break;
-                }
-                if let Some(text) = info.stream {
-                    for line in text.lines() {
-                        let line = line.trim_end();
-                        if line.starts_with("Step ") && line.contains(" : ") {
-                            step = Some(line.to_string());
-                            progress.step(&service, line);
-                        } else if !line.is_empty() {
-                            progress.output(&service, line);
-                        }
-                    }
-                }
-                if let Some(aux) = info.aux {
-                    if let Some(got) = aux.id {
-                        id = got;
-                    }
-                }
+    let builder = choose_builder(engine).await?;
+    let dockerfile_text = || {
+        tree.read(&analysis.service.dockerfile)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default()
+    };
+    if builder == Builder::Legacy {
+        let text = dockerfile_text();
+        if let Some(found) =
+            crate::dockerfile::buildkit::buildkit_only(&text, &analysis.inputs.dockerfile)
+        {
+            return Err(BuildError::NeedsBuildKit {
+                service,
+                dockerfile: analysis.service.dockerfile.clone(),
+                line: found.line,
+                instruction: found.instruction,
+                feature: found.feature,
             }
-            Err(bollard::errors::Error::DockerStreamError { error }) => {
-                failure = Some(error);
-                break;
-            }
-            Err(e) => {
-                let err = engine.error(format!("build `{image}`"), e);
-                if let EngineError::Call { message, .. } = &err {
-                    failure = Some(message.clone());
-                    break;
-                }
-                progress.finish(&service, false);
-                return Err(err.into());
-            }
+            .into());
+        }
+        if std::env::var_os(crate::env::BUILDER).is_none() {
+            progress.notice(
+                &service,
+                "this engine has no BuildKit: building with its legacy builder",
+            );
         }
     }
-    progress.finish(&service, failure.is_none());
-    if let Some(message) = failure {
-        return Err(BuildError::Failed {
-            service,
-            step,
-            message: message.trim().to_string(),
-            dockerfile: analysis.service.dockerfile.clone(),
+    let secrets = secret_sources(project, analysis)?;
+    let settings = &analysis.service.build;
+    let request = BuildRequest {
+        tag: image.clone(),
+        dockerfile: analysis.inputs.dockerfile_in_context.clone(),
+        context,
+        labels: label_map,
+        build_args: analysis.service.build_args.clone().into_iter().collect(),
+        target: analysis.service.target.clone(),
+        secrets,
+        cache_from: settings.cache_from.clone(),
+        cache_to: settings.cache_to.clone(),
+    };
+    let result = engine
+        .build(builder, request, &mut |event| {
+            progress.event(&service, &event)
+        })
+        .await;
+    progress.finish(&service, result.is_ok());
+    match result {
+        Ok(()) => {}
+        Err(BuildFailure::Engine(e)) => return Err(e.into()),
+        Err(BuildFailure::Failed { step, message }) => {
+            let text = dockerfile_text();
+            if let Some((line, frontend)) = crate::dockerfile::buildkit::syntax(&text) {
+                // A frontend that never ran: its image could not be had.
+                let named = |text: &str| text.contains(frontend.split(':').next().unwrap_or(""));
+                if step.is_none() || named(&message) || step.as_deref().is_some_and(named) {
+                    return Err(BuildError::Frontend {
+                        service,
+                        dockerfile: analysis.service.dockerfile.clone(),
+                        line,
+                        frontend,
+                        message: message.trim().to_string(),
+                    }
+                    .into());
+                }
+            }
+            if let Some(found) = too_old(&message, &text, &analysis.inputs.dockerfile) {
+                return Err(BuildError::FrontendTooOld {
+                    service,
+                    dockerfile: analysis.service.dockerfile.clone(),
+                    line: found.line,
+                    instruction: found.instruction,
+                    feature: found.feature,
+                    message: message.trim().to_string(),
+                }
+                .into());
+            }
+            return Err(BuildError::Failed {
+                service,
+                step,
+                message: message.trim().to_string(),
+                dockerfile: analysis.service.dockerfile.clone(),
+            }
+            .into());
         }
-        .into());
     }
-    if id.is_empty() {
-        id = engine
-            .image(&image)
-            .await?
-            .map(|i| i.id)
-            .unwrap_or_default();
-    }
+    let id = engine
+        .image(&image)
+        .await?
+        .map(|i| i.id)
+        .unwrap_or_default();
     Ok(Outcome {
         service,
         image,

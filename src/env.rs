@@ -18,6 +18,9 @@ pub const DOCKER_TLS_VERIFY: &str = "DOCKER_TLS_VERIFY";
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Seconds an engine call may take before dockwright gives up on it (default 30; hooks use less).
 pub const ENGINE_TIMEOUT: &str = "DOCKWRIGHT_ENGINE_TIMEOUT";
+/// `buildkit` or `legacy` forces the builder; unset, BuildKit is used when the engine has it
+/// (like `DOCKER_BUILDKIT=0|1` for the docker CLI).
+pub const BUILDER: &str = "DOCKWRIGHT_BUILDER";
 /// Directory of user templates that override the embedded ones, one folder per stack.
 pub const TEMPLATES: &str = "DOCKWRIGHT_TEMPLATES";
 /// `XDG_RUNTIME_DIR`, where a rootless Podman keeps its socket.

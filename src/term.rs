@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::build::Progress;
+use crate::engine::build::BuildEvent;
 
 /// Whether colour may be used on a stream that is (or is not) a terminal.
 pub fn colour(is_terminal: bool) -> bool {
@@ -51,61 +52,180 @@ pub enum Style {
     Dim,
 }
 
-/// Build progress on stderr: a spinner with the current step on a terminal; plain lines
-/// (`service | line`) otherwise. Output of the failing step is kept and printed on failure.
+/// Build progress on stderr. On a terminal with colour: a spinner line per running step and,
+/// as each ends, one line with its time or `CACHED` (as `docker buildx` shows them); the
+/// failing step's output when it fails. Otherwise plain lines without escapes
+/// (`service | #3 [2/5] RUN …`, its output indented, `service | #3 DONE 1.2s`).
 pub struct BuildProgress {
-    bar: Option<ProgressBar>,
-    step_output: Vec<String>,
+    bars: Option<indicatif::MultiProgress>,
+    running: std::collections::HashMap<String, ProgressBar>,
+    /// Step numbers by step id, in the order the steps started (`#1`, `#2`, …).
+    numbers: std::collections::HashMap<String, usize>,
+    /// Output of each step so far, to show the failing one's.
+    outputs: std::collections::HashMap<String, Vec<String>>,
+    /// The last step started (the legacy builder says no more).
+    last: Option<String>,
     verbose: bool,
 }
 
 impl BuildProgress {
     /// Progress for stderr; `verbose` prints every output line even on a terminal.
     pub fn new(verbose: bool) -> BuildProgress {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix}: {wide_msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(std::time::Duration::from_millis(120));
-            bar
-        });
         BuildProgress {
-            bar,
-            step_output: Vec::new(),
+            bars: stderr_colour().then(indicatif::MultiProgress::new),
+            running: Default::default(),
+            numbers: Default::default(),
+            outputs: Default::default(),
+            last: None,
             verbose,
+        }
+    }
+
+    fn number(&mut self, id: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(id.to_string()).or_insert(next)
+    }
+
+    /// A line above the spinners (or on stderr when there are none).
+    fn line(&self, text: String) {
+        match &self.bars {
+            Some(bars) => {
+                let _ = bars.println(text);
+            }
+            None => eprintln!("{}", console::strip_ansi_codes(&text)),
+        }
+    }
+
+    fn started(&mut self, service: &str, id: &str, name: &str) {
+        let number = self.number(id);
+        self.last = Some(id.to_string());
+        match &self.bars {
+            Some(bars) => {
+                let bar = bars.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {prefix} {wide_msg} {elapsed:>4}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_prefix(format!("{service} #{number}"));
+                bar.set_message(name.to_string());
+                bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                self.running.insert(id.to_string(), bar);
+            }
+            None => eprintln!("{service} | #{number} {}", console::strip_ansi_codes(name)),
+        }
+    }
+
+    fn done(
+        &mut self,
+        service: &str,
+        id: &str,
+        name: &str,
+        cached: bool,
+        duration: Option<std::time::Duration>,
+        error: Option<&str>,
+    ) {
+        let number = self.number(id);
+        let colour = self.bars.is_some();
+        if let Some(bar) = self.running.remove(id) {
+            bar.finish_and_clear();
+            if let Some(bars) = &self.bars {
+                bars.remove(&bar);
+            }
+        }
+        let time = duration
+            .map(|d| format!("{:.1}s", d.as_secs_f64()))
+            .unwrap_or_default();
+        match (colour, error) {
+            (true, Some(error)) => {
+                if !self.verbose {
+                    for line in self.outputs.get(id).into_iter().flatten() {
+                        self.line(format!("{service} |   {line}"));
+                    }
+                }
+                self.line(format!(
+                    "{} {service} #{number} {name} {}",
+                    paint(true, Style::Red, "✘"),
+                    paint(true, Style::Red, error)
+                ));
+            }
+            (true, None) => {
+                let status = if cached {
+                    paint(true, Style::Dim, "CACHED")
+                } else {
+                    paint(true, Style::Dim, &time)
+                };
+                self.line(format!(
+                    "{} {service} #{number} {name} {status}",
+                    paint(true, Style::Green, "✔")
+                ));
+            }
+            (false, Some(error)) => self.line(format!("{service} | #{number} ERROR: {error}")),
+            (false, None) if cached => self.line(format!("{service} | #{number} CACHED")),
+            (false, None) => self.line(format!("{service} | #{number} DONE {time}")),
         }
     }
 }
 
 impl Progress for BuildProgress {
     fn step(&mut self, service: &str, step: &str) {
-        self.step_output.clear();
-        match &self.bar {
-            Some(bar) => {
-                bar.set_prefix(service.to_string());
-                bar.set_message(step.to_string());
+        // The legacy builder announces a step when the previous one ended.
+        if let Some(last) = self.last.clone() {
+            if let Some(bar) = self.running.remove(&last) {
+                bar.finish_and_clear();
             }
-            None => eprintln!("{service} | {step}"),
         }
+        self.started(service, step, step);
     }
 
     fn output(&mut self, service: &str, line: &str) {
-        self.step_output.push(line.to_string());
-        match &self.bar {
-            Some(bar) if self.verbose => bar.println(format!("{service} | {line}")),
-            Some(_) => {}
-            None => eprintln!("{service} |   {line}"),
+        let id = self.last.clone().unwrap_or_default();
+        self.event(
+            service,
+            &BuildEvent::Output {
+                id: id.clone(),
+                name: id,
+                line: line.to_string(),
+            },
+        );
+    }
+
+    fn event(&mut self, service: &str, event: &BuildEvent) {
+        match event {
+            BuildEvent::Started { id, name } => self.started(service, id, name),
+            BuildEvent::Output { id, line, .. } => {
+                self.outputs
+                    .entry(id.clone())
+                    .or_default()
+                    .push(line.to_string());
+                if self.bars.is_none() || self.verbose {
+                    self.line(format!("{service} |   {line}"));
+                }
+            }
+            BuildEvent::Done {
+                id,
+                name,
+                cached,
+                duration,
+                error,
+            } => self.done(service, id, name, *cached, *duration, error.as_deref()),
         }
     }
 
+    fn notice(&mut self, service: &str, text: &str) {
+        self.line(format!("{service} | {text}"));
+    }
+
     fn finish(&mut self, service: &str, ok: bool) {
-        if let Some(bar) = self.bar.take() {
+        let running: Vec<ProgressBar> = self.running.drain().map(|(_, bar)| bar).collect();
+        for bar in running {
             bar.finish_and_clear();
-            if !ok && !self.verbose {
-                for line in &self.step_output {
-                    eprintln!("{service} |   {line}");
+        }
+        // The legacy builder names no failing step: its last one is, and its output is kept.
+        let failed_quietly = !ok && self.bars.is_some() && !self.verbose;
+        if failed_quietly {
+            if let Some(last) = self.last.clone().filter(|l| l.starts_with("Step ")) {
+                for line in self.outputs.get(&last).into_iter().flatten() {
+                    self.line(format!("{service} |   {line}"));
                 }
             }
         }
@@ -168,6 +288,12 @@ impl Progress for RunOutput {
     }
     fn finish(&mut self, service: &str, ok: bool) {
         self.build.finish(service, ok)
+    }
+    fn event(&mut self, service: &str, event: &BuildEvent) {
+        self.build.event(service, event)
+    }
+    fn notice(&mut self, service: &str, text: &str) {
+        self.build.notice(service, text)
     }
 }
 

@@ -164,6 +164,7 @@ fn services(root: &Path, config: &Config, builds: &[compose::Build]) -> Vec<Serv
             build_args: build.args.clone(),
             test: None,
             sandbox: Default::default(),
+            build: Default::default(),
         });
     }
     services

@@ -6,8 +6,9 @@
 //!
 //! One concept per file: schema.rs (the form of the file, and the resolved service), sandbox.rs
 //! (a service's sandbox settings), error.rs (what is wrong, where, and the fix), values.rs
-//! (names, relative paths, sizes); loading and validation are here.
+//! (names, relative paths, sizes), build.rs (build secrets and cache); loading and validation are here.
 
+mod build;
 mod error;
 mod sandbox;
 mod schema;
@@ -16,6 +17,7 @@ mod values;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub use build::{BuildSettings, SecretConfig};
 pub use error::{line_column, ConfigError};
 pub use sandbox::SandboxConfig;
 pub use schema::{OnStale, ServiceConfig, TestCommand};
@@ -70,6 +72,7 @@ impl Config {
                 build_args: BTreeMap::new(),
                 test: None,
                 sandbox: SandboxConfig::default(),
+                build: BuildSettings::default(),
             }],
         }
     }
@@ -137,6 +140,12 @@ impl Config {
                     ));
                 }
             }
+            if let Some(id) = raw.secrets.keys().find(|id| !build::valid_secret_id(id)) {
+                return Err(invalid(
+                    format!("service `{name}`: secret id `{id}` is not valid"),
+                    "use letters, digits, `_`, `-` and `.`, as `RUN --mount=type=secret,id=…` names it",
+                ));
+            }
             services.push(ServiceConfig {
                 name,
                 context,
@@ -146,6 +155,11 @@ impl Config {
                 build_args: raw.build_args,
                 test: raw.test,
                 sandbox: raw.sandbox,
+                build: BuildSettings {
+                    secrets: raw.secrets,
+                    cache_from: raw.cache_from,
+                    cache_to: raw.cache_to,
+                },
             });
         }
         if services.is_empty() {
@@ -175,6 +189,29 @@ mod tests {
         let config = parse("").unwrap();
         assert_eq!(config.services.len(), 1);
         assert_eq!(config.services[0].dockerfile, "Dockerfile.runtime");
+    }
+
+    #[test]
+    fn build_secrets_and_cache_per_service() {
+        let config = parse(
+            "[services.api]\nsecrets = { pip_index = { env = \"PIP_INDEX_URL\" }, npmrc = { file = \".secrets/npmrc\" } }\ncache_from = [\"registry.example/api:cache\"]\ncache_to = [\"registry.example/api:cache\"]\n",
+        )
+        .unwrap();
+        let build = &config.services[0].build;
+        assert_eq!(
+            build.secrets["pip_index"],
+            SecretConfig::Env("PIP_INDEX_URL".into())
+        );
+        assert_eq!(
+            build.secrets["npmrc"],
+            SecretConfig::File(".secrets/npmrc".into())
+        );
+        assert_eq!(build.cache_from, ["registry.example/api:cache"]);
+        assert_eq!(build.cache_to, ["registry.example/api:cache"]);
+        let err = parse("[services.api]\nsecrets = { pip = { url = \"x\" } }\n").unwrap_err();
+        assert!(err.to_string().contains("url"), "{err}");
+        let err = parse("[services.api]\nsecrets = { \"a b\" = { env = \"X\" } }\n").unwrap_err();
+        assert!(err.to_string().contains("secret id `a b`"), "{err}");
     }
 
     #[test]

@@ -69,6 +69,12 @@ pub(super) struct RawService {
     pub(super) test: Option<TestCommand>,
     #[serde(default)]
     pub(super) sandbox: SandboxConfig,
+    #[serde(default)]
+    pub(super) secrets: BTreeMap<String, super::SecretConfig>,
+    #[serde(default)]
+    pub(super) cache_from: Vec<String>,
+    #[serde(default)]
+    pub(super) cache_to: Vec<String>,
 }
 
 /// One service: a runtime image and how it is tested.
@@ -90,4 +96,6 @@ pub struct ServiceConfig {
     pub test: Option<TestCommand>,
     /// Sandbox settings.
     pub sandbox: SandboxConfig,
+    /// Build secrets and cache.
+    pub build: super::BuildSettings,
 }

@@ -150,7 +150,7 @@ impl Directives {
 }
 
 /// The engine's `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`.
-fn directive(token: &str) -> Option<(&str, &str)> {
+pub(super) fn directive(token: &str) -> Option<(&str, &str)> {
     let is_space = |c: char| matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' ');
     let rest = token.strip_prefix('#')?.trim_start_matches(is_space);
     let end = rest

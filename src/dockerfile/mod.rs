@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+pub mod buildkit;
 mod instruction;
 mod json;
 mod lex;

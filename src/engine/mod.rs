@@ -1,6 +1,7 @@
 //! The engine client: one `bollard::Docker`, one small method per engine operation, each bounded
 //! in time and each with an error that says what it was doing.
 
+pub mod build;
 pub mod connect;
 
 use std::collections::HashMap;
@@ -204,11 +205,8 @@ impl Engine {
                 Ok(Some(ImageInfo {
                     id: inspect.id.unwrap_or_default(),
                     tags: inspect.repo_tags.unwrap_or_default(),
-                    created: inspect
-                        .created
-                        .as_deref()
-                        .and_then(parse_rfc3339)
-                        .unwrap_or(0),
+                    // bollard parses the time (its `buildkit` feature needs chrono).
+                    created: inspect.created.map(|t| t.timestamp()).unwrap_or(0),
                     size: inspect.size.unwrap_or(0),
                     labels: config.labels.unwrap_or_default(),
                     user: config.user.unwrap_or_default(),

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod buildkit;
 mod core;
 mod durations;
 mod hooks;
