@@ -161,6 +161,7 @@ pub fn services(text: &str, path: &Path) -> Result<Vec<ServiceConfig>> {
             build_args,
             test: None,
             sandbox: Default::default(),
+            build: Default::default(),
         });
     }
     Ok(out)
