@@ -1,8 +1,10 @@
 //! Issue 4: clean test runs prove their guarantees against the real engine: the exit code passes
 //! through, the container is hardened, nothing of the host gets in, and nothing is left behind.
 
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use crate::support::{bin, leftovers, TestRepo, BUSYBOX};
 
@@ -50,17 +52,23 @@ fn spawn(repo: &TestRepo, args: &[&str]) -> Child {
         .unwrap()
 }
 
-fn wait_for_container(repo: &TestRepo) {
-    let started = Instant::now();
-    while containers(&repo.project).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no test container appeared"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    // Let it start running the command.
-    std::thread::sleep(Duration::from_millis(700));
+/// The test command of the runs that get interrupted: it says when it runs, then waits.
+const STARTED_THEN_SLEEP: &str = "echo test-command-started; sleep 60";
+
+/// Waits until the run's test command prints its start marker (so a signal hits a running
+/// container, not one being created), and keeps draining its output so it never blocks.
+fn wait_until_started(child: &mut Child) {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("test-command-started") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(120))
+        .expect("the test command did not start within 120 s");
 }
 
 #[test]
@@ -212,10 +220,10 @@ fn a_symlink_escaping_the_repository_is_refused() {
 
 #[test]
 fn sigint_sigterm_and_timeout_leave_nothing_behind() {
-    let repo = repo_with_test("sleep 60");
+    let repo = repo_with_test(STARTED_THEN_SLEEP);
     for signal in ["-INT", "-TERM"] {
-        let child = spawn(&repo, &["test"]);
-        wait_for_container(&repo);
+        let mut child = spawn(&repo, &["test"]);
+        wait_until_started(&mut child);
         Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status()
@@ -248,9 +256,9 @@ fn sigint_sigterm_and_timeout_leave_nothing_behind() {
 
 #[test]
 fn gc_cleans_up_after_a_crash() {
-    let repo = repo_with_test("sleep 60");
+    let repo = repo_with_test(STARTED_THEN_SLEEP);
     let mut child = spawn(&repo, &["test"]);
-    wait_for_container(&repo);
+    wait_until_started(&mut child);
     child.kill().unwrap(); // SIGKILL: no cleanup can run.
     child.wait().unwrap();
     assert_eq!(containers(&repo.project).len(), 1);

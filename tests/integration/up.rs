@@ -12,23 +12,11 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::support::cleanup::docker_ids;
-use crate::support::{bin, busybox, TestRepo, BUSYBOX};
+use crate::support::{bin, busybox, require, TestRepo, BUSYBOX};
 
 /// The longest a test waits for one event (a busybox build takes a second or two; the engine
 /// is shared with the other tests).
 const EVENT_WAIT: Duration = Duration::from_secs(180);
-
-/// Whether Compose v2 is here; the tests say so and pass when it is not (`.ci/setup` installs it).
-fn compose_v2() -> bool {
-    let ok = Command::new("docker")
-        .args(["compose", "version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: `docker compose` (v2) is not installed; .ci/setup installs it");
-    }
-    ok
-}
 
 /// A service on the busybox base whose server prints what its image installed, then waits.
 fn project(repo: &TestRepo) {
@@ -216,7 +204,7 @@ impl Drop for Down<'_> {
 
 #[test]
 fn detach_runs_the_fingerprinted_image_and_compose_by_hand_never_runs_an_old_one() {
-    if !compose_v2() {
+    if !require("compose") {
         return;
     }
     let repo = TestRepo::new();
@@ -276,7 +264,7 @@ fn detach_runs_the_fingerprinted_image_and_compose_by_hand_never_runs_an_old_one
 
 #[test]
 fn watch_acts_on_content_swaps_on_success_and_keeps_the_old_container_on_failure() {
-    if !compose_v2() {
+    if !require("compose") {
         return;
     }
     let repo = TestRepo::new();
@@ -394,7 +382,7 @@ fn watch_acts_on_content_swaps_on_success_and_keeps_the_old_container_on_failure
 
 #[test]
 fn ctrl_c_during_a_background_build_leaves_no_image_and_no_container() {
-    if !compose_v2() {
+    if !require("compose") {
         return;
     }
     let repo = TestRepo::new();
@@ -451,7 +439,7 @@ fn ctrl_c_during_a_background_build_leaves_no_image_and_no_container() {
 
 #[test]
 fn without_compose_file_or_with_an_unknown_service_up_says_what_to_do() {
-    if !compose_v2() {
+    if !require("compose") {
         return;
     }
     let repo = TestRepo::new();

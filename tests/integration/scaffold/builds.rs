@@ -1,52 +1,14 @@
 //! Real builds on the stand-in base images (tests/images/debian.sh), and `just init` with the
 //! real `just`.
 
-use std::path::Path;
 use std::process::Command;
 
 use super::sample;
-use crate::support::{bin_dir, path_with_bins, TestRepo};
-
-/// Whether the stand-in images are here; makes them when `DOCKWRIGHT_REQUIRE_IMAGES` is set
-/// (CI), and otherwise says why the test is skipped.
-fn standin_images(test: &str) -> bool {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/images/debian.sh");
-    let tags = Command::new("bash")
-        .arg(&script)
-        .arg("--tags")
-        .output()
-        .expect("run debian.sh --tags");
-    let tags = String::from_utf8_lossy(&tags.stdout).into_owned();
-    let present = tags.lines().all(|tag| {
-        Command::new("docker")
-            .args(["image", "inspect", tag])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if present {
-        return true;
-    }
-    if std::env::var_os("DOCKWRIGHT_REQUIRE_IMAGES").is_some() {
-        let out = Command::new("bash")
-            .arg(&script)
-            .output()
-            .expect("run debian.sh");
-        assert!(
-            out.status.success(),
-            "debian.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        return true;
-    }
-    eprintln!(
-        "SKIPPED {test}: the stand-in base images are absent; run `bash tests/images/debian.sh` (or set DOCKWRIGHT_REQUIRE_IMAGES=1 to make them and require these tests)"
-    );
-    false
-}
+use crate::support::{bin_dir, path_with_bins, require, TestRepo};
 
 /// What a sample project is and what its tests print.
 struct Sample<'a> {
-    /// The test's name, for the skip message.
+    /// The test's name, for the failure messages.
     name: &'a str,
     /// The project's files.
     files: &'a [(&'a str, &'a str)],
@@ -70,7 +32,7 @@ fn build_and_run(sample: Sample<'_>) {
         test,
         expect,
     } = sample;
-    if !standin_images(name) {
+    if !require("images") {
         return;
     }
     let repo = TestRepo::new();
@@ -116,7 +78,7 @@ fn build_and_run(sample: Sample<'_>) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "{test:?} failed in {image}:\n{stdout}\n{stderr}"
+        "{name}: {test:?} failed in {image}:\n{stdout}\n{stderr}"
     );
     assert!(
         stdout.contains(expect) || stderr.contains(expect),
@@ -272,26 +234,10 @@ fn real_build_ruby_runtime_image_runs_a_test() {
 // ---------------------------------------------------------------------------------------------
 // `just init`, with the real `just`.
 
-fn just_available(test: &str) -> bool {
-    let ok = Command::new("just")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("DOCKWRIGHT_REQUIRE_IMAGES").is_none(),
-            "`just` is required: pip install rust-just"
-        );
-        eprintln!("SKIPPED {test}: `just` is not installed (pip install rust-just)");
-    }
-    ok
-}
-
 /// A teammate clones a scaffolded project and runs `just init`: hooks installed, image built.
 #[test]
 fn just_init_in_a_fresh_clone_installs_hooks_and_builds_the_runtime_image() {
-    let name = "just_init_in_a_fresh_clone_installs_hooks_and_builds_the_runtime_image";
-    if !standin_images(name) || !just_available(name) {
+    if !require("images") || !require("just") {
         return;
     }
     let origin = TestRepo::new();
@@ -352,8 +298,7 @@ fn just_init_in_a_fresh_clone_installs_hooks_and_builds_the_runtime_image() {
 /// scaffold DIR and install its hooks.
 #[test]
 fn root_just_init_installs_the_binaries_then_scaffolds_and_installs_hooks() {
-    let name = "root_just_init_installs_the_binaries_then_scaffolds_and_installs_hooks";
-    if !just_available(name) {
+    if !require("just") {
         return;
     }
     let project = sample("go");

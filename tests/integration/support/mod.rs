@@ -8,7 +8,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 pub mod cleanup;
+mod require;
 use cleanup::{docker_ids, remove_images};
+pub use require::require;
 
 /// The fast base image: FROM scratch plus a static busybox, with a user `app` (1000:1000).
 pub const BUSYBOX: &str = "dockwright-test/busybox:1";
