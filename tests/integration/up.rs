@@ -463,7 +463,7 @@ fn without_compose_file_or_with_an_unknown_service_up_says_what_to_do() {
 /// services, and `up` runs them on the runtime images (compose builds nothing of its own).
 #[test]
 fn a_compose_project_without_dockwright_toml_gets_its_build_services() {
-    if !compose_v2() {
+    if !require("compose") {
         return;
     }
     let repo = TestRepo::new();
