@@ -1,5 +1,8 @@
 //! The `pre-push` git hook: git runs it through the shim that `dockwright hooks install` writes.
+//! A face: git's arguments and stdin in, the core's report rendered on stderr ([`common`]).
+
+mod common;
 
 fn main() {
-    std::process::exit(dockwright::hooks::main("pre-push"));
+    std::process::exit(common::main("pre-push"));
 }

@@ -1,4 +1,4 @@
-//! `dockwright build`: send exactly the inputs as the build context, tag the image by its
+//! Building one runtime image: send exactly the inputs as the build context, tag the image by its
 //! fingerprint and label it, or say that the image already exists.
 
 use std::collections::HashMap;
@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::engine::build::{BuildEvent, BuildFailure, BuildRequest, Builder};
 use crate::engine::Engine;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
+use crate::exit::Exit;
 use crate::inputs::{InputKind, OUTSIDE_DOCKERFILE};
 use crate::project::{labels, Analysis, Project, VERSION};
 use crate::tree::Tree;
@@ -104,9 +105,8 @@ pub enum BuildError {
     },
 }
 
-impl BuildError {
-    /// The fix.
-    pub fn help(&self) -> Option<String> {
+impl Diagnostic for BuildError {
+    fn help(&self) -> Option<String> {
         match self {
             BuildError::Failed { service, dockerfile, .. } => Some(format!(
                 "fix the failing step in `{dockerfile}` (its output is above), then run `dockwright build {service}`"
@@ -129,12 +129,18 @@ impl BuildError {
         }
     }
 
-    /// Whether this is a failing Dockerfile step (exit code 5) rather than a local problem.
-    pub fn is_build_failure(&self) -> bool {
-        matches!(
-            self,
-            BuildError::Failed { .. } | BuildError::Frontend { .. }
-        )
+    /// A failing Dockerfile step (or frontend) is exit code 5; a local problem is a plain failure.
+    fn exit(&self) -> Exit {
+        match self {
+            BuildError::Failed { .. } | BuildError::Frontend { .. } => Exit::BuildFailed,
+            _ => Exit::Failure,
+        }
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(e: BuildError) -> Error {
+        Error::Action(Box::new(e))
     }
 }
 
@@ -158,6 +164,11 @@ pub trait Progress {
     /// One line about how the build is made (the legacy builder on an engine without
     /// BuildKit).
     fn notice(&mut self, _service: &str, _text: &str) {}
+    /// Something the user should know about the service's inputs (a URL source), said before
+    /// its build starts.
+    fn warning(&mut self, service: &str, text: &str) {
+        let _ = (service, text);
+    }
 }
 
 /// Progress that goes nowhere.

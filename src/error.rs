@@ -1,5 +1,8 @@
-//! The error every action returns: one variant per subsystem, each carrying what the user needs
-//! (the path, the service, the engine's message) and a `help:` line naming the fix.
+//! The error every use case returns. It only wraps: each subsystem defines its own error type
+//! next to its code, carrying what the user needs (the path, the service, the engine's message)
+//! and a `help:` line naming the fix. The leaves' errors are named here; a use case's error (a
+//! build's, say) comes in through [`Diagnostic`], so this module, which the model uses too,
+//! depends on no use case.
 
 use std::path::PathBuf;
 
@@ -20,9 +23,9 @@ pub enum Error {
     /// Talking to the Docker engine.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
-    /// An image build.
-    #[error(transparent)]
-    Build(Box<crate::build::BuildError>),
+    /// A use case's own failure (an image build, …): it says its fix and exit code itself.
+    #[error("{0}")]
+    Action(Box<dyn Diagnostic>),
     /// A file that could not be read or written.
     #[error("cannot {action} `{}`: {source}", path.display())]
     Io {
@@ -68,9 +71,14 @@ impl From<crate::fs::FsError> for Error {
     }
 }
 
-impl From<crate::build::BuildError> for Error {
-    fn from(e: crate::build::BuildError) -> Error {
-        Error::Build(Box::new(e))
+/// An error that knows its fix and how the process should end: what a use case's error type
+/// implements to travel in [`Error::Action`].
+pub trait Diagnostic: std::error::Error + Send + Sync + 'static {
+    /// The `help:` line, when there is a fix to suggest.
+    fn help(&self) -> Option<String>;
+    /// How the process should end.
+    fn exit(&self) -> Exit {
+        Exit::Failure
     }
 }
 
@@ -100,7 +108,7 @@ impl Error {
             Error::Config(e) => e.help(),
             Error::Inputs(e) => e.help(),
             Error::Engine(e) => e.help(),
-            Error::Build(e) => e.help(),
+            Error::Action(e) => e.help(),
             Error::Io { .. } => None,
             Error::Message { help, .. } => help.clone(),
         }
@@ -110,7 +118,8 @@ impl Error {
     pub fn exit(&self) -> Exit {
         match self {
             Error::Engine(e) if e.is_unavailable() => Exit::EngineUnavailable,
-            Error::Build(e) if e.is_build_failure() => Exit::BuildFailed,
+            Error::Engine(e) if e.is_usage() => Exit::Usage,
+            Error::Action(e) => e.exit(),
             Error::Message { exit, .. } => *exit,
             _ => Exit::Failure,
         }

@@ -151,13 +151,7 @@ impl Project {
                     .ok_or_else(|| {
                         let known: Vec<&str> =
                             config.services.iter().map(|s| s.name.as_str()).collect();
-                        let help = match crate::cli::closest(name, known.iter().copied()) {
-                            Some(close) => format!(
-                                "did you mean `{close}`? The services are: {}",
-                                known.join(", ")
-                            ),
-                            None => format!("the services are: {}", known.join(", ")),
-                        };
+                        let help = crate::suggest::help(name, &known, "the services are");
                         Error::msg(format!("no service named `{name}`"), help)
                     })
             })

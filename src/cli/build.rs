@@ -1,9 +1,12 @@
 //! `dockwright build [SERVICE...]`.
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::usecase;
+
+use super::term::BuildProgress;
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
-use crate::term::BuildProgress;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -19,45 +22,34 @@ pub(crate) struct Args {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let tree = project.worktree();
-    let engine = super::engine()?;
-    let runtime = super::runtime()?;
-    let mut outcomes = Vec::new();
-    for service in project.services(&project.config, &args.services)? {
-        let analysis = project.analyze(service, &tree)?;
-        for warning in &analysis.inputs.warnings {
-            eprintln!("warning: {warning}");
-        }
-        let mut progress = BuildProgress::new(args.verbose);
-        let outcome = runtime.block_on(crate::build::build(
-            &project,
-            &analysis,
-            &tree,
-            &engine,
-            &mut progress,
-        ))?;
-        if args.format == Format::Table {
-            if outcome.built {
-                println!(
-                    "{}: built {} in {:.1}s",
-                    outcome.service,
-                    outcome.image,
-                    outcome.duration.as_secs_f64()
-                );
-            } else {
-                println!(
-                    "{}: {} is up to date, nothing to build",
-                    outcome.service, outcome.image
-                );
+    let engine = super::engine(Pace::Command)?;
+    let mut progress = BuildProgress::new(args.verbose);
+    let outcomes = usecase::build::build(
+        &project,
+        &args.services,
+        &engine,
+        &mut progress,
+        usecase::never(),
+    )?;
+    match args.format {
+        Format::Json => Format::print_json(&outcomes)?,
+        Format::Table => {
+            for outcome in &outcomes {
+                if outcome.built {
+                    println!(
+                        "{}: built {} in {:.1}s",
+                        outcome.service,
+                        outcome.image,
+                        outcome.duration.as_secs_f64()
+                    );
+                } else {
+                    println!(
+                        "{}: {} is up to date, nothing to build",
+                        outcome.service, outcome.image
+                    );
+                }
             }
         }
-        outcomes.push(outcome);
-    }
-    if args.format == Format::Json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&outcomes).unwrap_or_default()
-        );
     }
     Ok(Exit::Success)
 }

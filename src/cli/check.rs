@@ -1,8 +1,9 @@
 //! `dockwright check`: find runtime-container mistakes and say how to fix each.
 
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+
 use super::{Context, Format};
-use crate::error::{Error, Result};
-use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -12,19 +13,9 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
-    // The repository root holds dockwright.toml; outside a repository, the directory itself.
-    let root = crate::repo::Repo::discover(&ctx.dir)
-        .map(|r| r.root().to_path_buf())
-        .unwrap_or_else(|_| ctx.dir.clone());
-    let findings = crate::check::check(&root)?;
+    let findings = dockwright::usecase::check::check(&ctx.dir)?;
     if args.format == Format::Json {
-        let json = serde_json::to_string_pretty(&findings).map_err(|e| {
-            Error::msg(
-                format!("cannot encode the findings: {e}"),
-                "this is a bug; please report it",
-            )
-        })?;
-        println!("{json}");
+        Format::print_json(&findings)?;
     } else {
         for f in &findings {
             let place = if f.line == 0 {

@@ -1,15 +1,21 @@
-//! Cargo-style external subcommands: `dockwright foo` runs `dockwright-foo` from PATH.
+//! Cargo-style external subcommands: `dockwright foo a b` runs `dockwright-foo foo a b` from
+//! PATH. Like cargo, the subcommand's name is the first argument, so that one program can serve
+//! several names (and tell which it was run as); its exit code passes through.
 
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::error::{Error, Result};
-use crate::exit::Exit;
+use dockwright::error::{Error, Result};
+use dockwright::exit::Exit;
+
+/// The prefix of the hook binaries: `dockwright-hook-post-checkout` is git's to run, not a
+/// subcommand, so it is never offered as one.
+const HOOK_PREFIX: &str = "hook-";
 
 pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
-    let mut args = args.into_iter();
     let name = args
-        .next()
+        .first()
+        .cloned()
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
@@ -23,15 +29,16 @@ pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
                 .map(|s| s.to_string())
                 .chain(externals);
             let candidates: Vec<String> = candidates.collect();
-            let help = match super::closest(&name, candidates.iter().map(String::as_str)) {
-                Some(close) => {
-                    format!("did you mean `{close}`? `dockwright help` lists the commands")
-                }
-                None => {
-                    "`dockwright help` lists the commands; `dockwright-<name>` on PATH adds one"
-                        .into()
-                }
-            };
+            let help =
+                match dockwright::suggest::closest(&name, candidates.iter().map(String::as_str)) {
+                    Some(close) => {
+                        format!("did you mean `{close}`? `dockwright help` lists the commands")
+                    }
+                    None => {
+                        "`dockwright help` lists the commands; `dockwright-<name>` on PATH adds one"
+                            .into()
+                    }
+                };
             return Err(Error::Message {
                 message: format!("no such command: `{name}`"),
                 help: Some(help),
@@ -40,7 +47,7 @@ pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
         }
     };
     let status = Command::new(&path)
-        .args(args)
+        .args(&args)
         .status()
         .map_err(|e| Error::io("run", &path, e))?;
     Ok(match status.code() {
@@ -54,7 +61,8 @@ pub(crate) fn exec(args: Vec<OsString>) -> Result<Exit> {
     })
 }
 
-/// `dockwright-*` executables on PATH, by their subcommand name.
+/// `dockwright-*` executables on PATH, by their subcommand name; the hook binaries are not
+/// subcommands.
 fn external_names() -> Vec<String> {
     let mut names = Vec::new();
     for dir in std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()) {
@@ -66,6 +74,7 @@ fn external_names() -> Vec<String> {
                 .file_name()
                 .to_str()
                 .and_then(|n| n.strip_prefix("dockwright-"))
+                .filter(|n| !n.starts_with(HOOK_PREFIX))
             {
                 names.push(name.to_string());
             }

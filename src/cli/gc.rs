@@ -1,8 +1,12 @@
 //! `dockwright gc [--all] [--everywhere]`.
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::sandbox::short;
+use dockwright::usecase::gc;
+
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -18,25 +22,15 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
-    let project = if args.everywhere {
-        None
-    } else {
-        Some(ctx.project()?.name)
+    let options = gc::Options {
+        all: args.all,
+        everywhere: args.everywhere,
     };
-    let engine = super::engine_for_runs()?;
-    let runtime = super::runtime()?;
-    let collected = runtime.block_on(crate::sandbox::gc::collect(
-        &engine,
-        project.as_deref(),
-        args.all,
-    ))?;
+    let engine = super::engine(Pace::Run)?;
+    let collected = gc::gc(&ctx.dir, options, &engine)?;
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&collected).unwrap_or_default()
-        ),
+        Format::Json => Format::print_json(&collected)?,
         Format::Table => {
-            let removed = collected.iter().filter(|c| c.action == "removed").count();
             for c in &collected {
                 println!(
                     "{:8} {} {} ({} at {})",
@@ -44,9 +38,10 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                     c.container,
                     c.name,
                     c.service,
-                    crate::sandbox::short(&c.commit)
+                    short(&c.commit)
                 );
             }
+            let removed = gc::removed(&collected);
             println!(
                 "removed {removed} container{}",
                 if removed == 1 { "" } else { "s" }

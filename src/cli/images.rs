@@ -1,8 +1,11 @@
 //! `dockwright images [--format table|json]`.
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::status::{age, size};
+
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -13,13 +16,10 @@ pub(crate) struct Args {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let engine = super::engine()?;
-    let images = super::runtime()?.block_on(crate::images::list(&project, &engine))?;
+    let engine = super::engine(Pace::Command)?;
+    let images = dockwright::usecase::images::images(&project, &engine)?;
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&images).unwrap_or_default()
-        ),
+        Format::Json => Format::print_json(&images)?,
         Format::Table => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -36,8 +36,8 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                     "{:12}  {:50}  {:14}  {}",
                     image.service,
                     name,
-                    crate::status::age(image.created, now),
-                    crate::status::size(image.size)
+                    age(image.created, now),
+                    size(image.size)
                 );
             }
         }

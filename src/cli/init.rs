@@ -3,10 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use dockwright::engine::connect::process_env;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::scaffold::{self, Action};
+use dockwright::usecase::init;
+
 use super::{Context, Format};
-use crate::error::{Error, Result};
-use crate::exit::Exit;
-use crate::scaffold::{self, Action, Options};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -41,28 +44,16 @@ fn parse_var(text: &str) -> std::result::Result<(String, String), String> {
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
-    let dir = args
-        .dir
-        .as_ref()
-        .map_or_else(|| ctx.dir.clone(), |d| ctx.dir.join(d));
-    let options = Options {
+    let request = init::Request {
+        dir: args.dir,
         stack: args.stack,
         vars: args.vars.into_iter().collect::<BTreeMap<_, _>>(),
         dry_run: args.dry_run,
         force: args.force,
-        templates: std::env::var_os(crate::env::TEMPLATES)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
     };
-    let report = scaffold::init(&dir, &options)?;
+    let report = init::init(&ctx.dir, request, &process_env)?;
     if args.format == Format::Json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| {
-            Error::msg(
-                format!("cannot encode the report: {e}"),
-                "this is a bug; please report it",
-            )
-        })?;
-        println!("{json}");
+        Format::print_json(&report)?;
         return Ok(Exit::Success);
     }
     println!("stack: {} ({})", report.stack, report.reason);

@@ -1,8 +1,10 @@
 //! `dockwright inputs [SERVICE]`.
 
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::usecase::{self, Selection};
+
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -16,39 +18,19 @@ pub(crate) struct Args {
     rev: Option<String>,
 }
 
-#[derive(serde::Serialize)]
-struct Row {
-    service: String,
-    path: String,
-    kind: crate::inputs::InputKind,
-    hash: String,
-    size: u64,
-}
-
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let (tree, config) = project.snapshot(args.rev.as_deref())?;
-    let mut rows = Vec::new();
-    for service in project.services(&config, &args.services)? {
-        let analysis = project.analyze(service, &tree)?;
-        for warning in &analysis.inputs.warnings {
-            eprintln!("warning: {warning}");
-        }
-        for input in &analysis.inputs.inputs {
-            rows.push(Row {
-                service: service.name.clone(),
-                path: analysis.display_path(&input.path),
-                kind: input.kind,
-                hash: input.hash.clone(),
-                size: input.size,
-            });
-        }
+    let selection = Selection {
+        services: args.services,
+        rev: args.rev,
+    };
+    let report = usecase::inputs::inputs(&project, &selection)?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
     }
+    let rows = &report.inputs;
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&rows).unwrap_or_default()
-        ),
+        Format::Json => Format::print_json(rows)?,
         Format::Table => {
             let width = rows.iter().map(|r| r.path.len()).max().unwrap_or(4).max(4);
             let svc = rows
@@ -61,7 +43,7 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                 "{:svc$}  {:width$}  {:>10}  HASH",
                 "SERVICE", "PATH", "SIZE"
             );
-            for row in &rows {
+            for row in rows {
                 println!(
                     "{:svc$}  {:width$}  {:>10}  {}",
                     row.service,

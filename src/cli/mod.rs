@@ -1,4 +1,5 @@
-//! The command line: argument parsing, and one call into the core per command.
+//! The command line: argument parsing, one call into the core's use cases per command, and
+//! the presentation of the report it returns.
 
 mod build;
 mod check;
@@ -9,19 +10,19 @@ mod images;
 mod init;
 mod inputs;
 mod status;
+pub mod term;
 mod test;
 mod up;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::engine::Engine;
-use crate::error::{Error, Result};
-use crate::exit::Exit;
-use crate::project::Project;
+use dockwright::engine::{connect::process_env, Engine, Pace};
+use dockwright::error::{Error, Result};
+use dockwright::exit::Exit;
+use dockwright::project::Project;
 
 /// Runtime containers without their three failures: stale images, hand-made setups,
 /// and tests that only pass on one machine.
@@ -130,66 +131,21 @@ pub(crate) enum Format {
     Json,
 }
 
-/// A current-thread runtime: every command is a handful of sequential engine calls.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
+impl Format {
+    /// Prints `value` as pretty JSON on stdout.
+    fn print_json(value: &impl serde::Serialize) -> Result<()> {
+        let json = serde_json::to_string_pretty(value).map_err(|e| {
             Error::msg(
-                format!("cannot start the async runtime: {e}"),
+                format!("cannot encode the report: {e}"),
                 "this is a bug; please report it",
             )
-        })
-}
-
-/// The bound of a quick engine call: `DOCKWRIGHT_ENGINE_TIMEOUT` (seconds, or a duration such
-/// as `1500ms`), else `default`.
-pub fn engine_timeout(default: Duration) -> Result<Duration> {
-    engine_timeout_from(&|name| std::env::var(name).ok(), default)
-}
-
-/// [`engine_timeout`] with the environment read through `lookup` (the plugin reads the calling
-/// shell's environment, not its own). A value that is set but unusable is a usage error naming
-/// it and the accepted range; an empty one counts as unset.
-pub fn engine_timeout_from(
-    lookup: &dyn Fn(&str) -> Option<String>,
-    default: Duration,
-) -> Result<Duration> {
-    let name = crate::env::ENGINE_TIMEOUT;
-    match lookup(name).filter(|v| !v.trim().is_empty()) {
-        None => Ok(default),
-        Some(value) => {
-            crate::duration::parse(&value, crate::duration::ENGINE_TIMEOUT).map_err(|e| {
-                Error::Message {
-                    message: format!("{name}: {e}"),
-                    help: Some(e.help()),
-                    exit: Exit::Usage,
-                }
-            })
-        }
+        })?;
+        println!("{json}");
+        Ok(())
     }
 }
 
-/// The engine from the process environment, with the CLI's bound: an unreachable engine is an
-/// error in well under two seconds.
-pub(crate) fn engine() -> Result<Engine> {
-    Ok(Engine::from_env(engine_timeout(Duration::from_millis(
-        1500,
-    ))?)?)
-}
-
-/// The engine for long operations (test runs, gc): quick calls may take longer than status's.
-pub(crate) fn engine_for_runs() -> Result<Engine> {
-    Ok(Engine::from_env(engine_timeout(Duration::from_secs(30))?)?)
-}
-
-/// The candidate closest to `name`, if any is close enough to suggest.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+/// The engine this process's environment names, for a command someone waits on.
+fn engine(pace: Pace) -> Result<Engine> {
+    Ok(Engine::for_pace(&process_env, pace)?)
 }

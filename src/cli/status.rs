@@ -1,10 +1,13 @@
 //! `dockwright status [--format table|json] [--check]`.
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::status::{self, State};
+use dockwright::usecase::{self, Selection};
+
+use super::term::{paint, stdout_colour, Style};
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
-use crate::status::{self, State};
-use crate::term::{paint, stdout_colour, Style};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -23,20 +26,17 @@ pub(crate) struct Args {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let (tree, config) = project.snapshot(args.rev.as_deref())?;
-    let engine = super::engine()?;
-    let runtime = super::runtime()?;
-    let mut all = Vec::new();
-    for service in project.services(&config, &args.services)? {
-        let analysis = project.analyze(service, &tree)?;
-        all.push(runtime.block_on(status::of(&project, &analysis, &engine))?);
-    }
+    let engine = super::engine(Pace::Command)?;
+    let selection = Selection {
+        services: args.services,
+        rev: args.rev,
+    };
+    let all = usecase::status::status(&project, &selection, &engine)?;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default()),
+        Format::Json => Format::print_json(&all)?,
         Format::Table => print_table(&all),
     }
-    let fresh = all.iter().all(|s| s.state == State::Fresh);
-    Ok(if args.check && !fresh {
+    Ok(if args.check && !usecase::status::all_fresh(&all) {
         Exit::Findings
     } else {
         Exit::Success

@@ -2,10 +2,14 @@
 
 use std::time::Duration;
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::sandbox::Request;
+use dockwright::usecase;
+
+use super::term::{interrupted, RunOutput};
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
-use crate::sandbox::{self, Request};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -38,14 +42,13 @@ pub(crate) struct Args {
 }
 
 fn parse_timeout(text: &str) -> std::result::Result<Duration, String> {
-    crate::duration::parse(text, crate::duration::RUN_TIMEOUT)
+    dockwright::duration::parse(text, dockwright::duration::RUN_TIMEOUT)
         .map_err(|e| format!("{e}\nhelp: {}", e.help()))
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     let project = ctx.project()?;
-    let engine = super::engine_for_runs()?;
-    let runtime = super::runtime()?;
+    let engine = super::engine(Pace::Run)?;
     let request = Request {
         rev: args.rev,
         worktree: args.worktree,
@@ -57,32 +60,13 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         verbose: args.verbose,
     };
     let json = args.format == Format::Json;
-    let mut output = crate::term::RunOutput::new(args.verbose, json);
-    let results = runtime.block_on(async {
-        let cancel = crate::term::interrupted();
-        tokio::pin!(cancel);
-        sandbox::run(&project, &engine, &request, &mut output, cancel).await
-    })?;
-    for result in &results {
-        eprintln!("dockwright: {}", crate::term::summary(result));
-        if let Some(id) = &result.container {
-            eprintln!(
-                "dockwright: kept container {}: enter it with `docker start -ai {}` or `docker run --rm -it --volumes-from {} {} sh`; remove it with `dockwright gc --all`",
-                &id[..12.min(id.len())],
-                &id[..12.min(id.len())],
-                &id[..12.min(id.len())],
-                result.image
-            );
-        }
-    }
+    // With JSON on stdout, the test's own stdout goes to stderr.
+    let mut output = RunOutput::new(args.verbose, json);
+    let cancel = interrupted();
+    tokio::pin!(cancel);
+    let results = usecase::test::test(&project, &request, &engine, &mut output, cancel)?;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&results).unwrap_or_default()
-        );
+        Format::print_json(&results)?;
     }
-    Ok(match results.iter().find(|r| !r.passed) {
-        None => Exit::Success,
-        Some(failed) => Exit::Child(i32::try_from(failed.exit_code).unwrap_or(1).max(1)),
-    })
+    Ok(usecase::test::exit(&results))
 }

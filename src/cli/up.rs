@@ -1,9 +1,11 @@
 //! `dockwright up [SERVICE...] [--no-watch] [--detach] [--format json]`.
 
+use dockwright::engine::Pace;
+use dockwright::error::Result;
+use dockwright::exit::Exit;
+use dockwright::up::{self, Options};
+
 use super::{Context, Format};
-use crate::error::Result;
-use crate::exit::Exit;
-use crate::up::{self, Options};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -24,7 +26,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
-    let engine = super::engine_for_runs()?;
+    let engine = super::engine(Pace::Run)?;
     let json = args.format == Format::Json;
     let options = Options {
         services: args.services,
@@ -33,7 +35,7 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         events_only_on_stdout: json,
         verbose: args.verbose,
     };
-    let colour = crate::term::stderr_colour();
+    let colour = super::term::stderr_colour();
     let mut sink = |event: &up::Event| {
         if json {
             println!("{}", event.json());

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod connect;
+pub mod pace;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use bollard::{ClientVersion, Docker};
 
 pub use connect::{Endpoint, EnvLookup};
+pub use pace::{runtime, Pace};
 
 /// Every call dockwright makes exists in API 1.41 (engine 20.10); asking for it explicitly
 /// avoids a version negotiation round trip on every start.
@@ -17,8 +19,6 @@ const API_VERSION: ClientVersion = ClientVersion {
     major_version: 1,
     minor_version: 41,
 };
-/// Default bound of a quick call (inspect, list, create, remove).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Bound of the response headers of long calls (build, wait, attach).
 const LONG_CALL_SECS: u64 = 24 * 3600;
 
@@ -51,6 +51,17 @@ pub enum EngineError {
         /// The engine's words.
         message: String,
     },
+    /// `DOCKWRIGHT_ENGINE_TIMEOUT` is set to something unusable.
+    #[error("{variable}: {error}")]
+    Timeout {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong with its value (boxed: every engine result would pay for it).
+        error: Box<crate::duration::DurationError>,
+    },
+    /// The async runtime that drives the engine calls could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 impl EngineError {
@@ -62,7 +73,14 @@ impl EngineError {
                     .into(),
             ),
             EngineError::Call { .. } => None,
+            EngineError::Timeout { error, .. } => Some(error.help()),
+            EngineError::Runtime(_) => Some("this is a bug; please report it".into()),
         }
+    }
+
+    /// Whether the command line's environment was at fault (a usage error).
+    pub fn is_usage(&self) -> bool {
+        matches!(self, EngineError::Timeout { .. })
     }
 
     /// Whether the engine could not be reached at all.
@@ -138,6 +156,17 @@ impl Engine {
     /// Connects using this process's environment.
     pub fn from_env(quick: Duration) -> Result<Engine, EngineError> {
         Engine::connect(&connect::process_env, quick)
+    }
+
+    /// Connects to the engine `lookup` names, its quick calls bounded as `pace` says
+    /// (`DOCKWRIGHT_ENGINE_TIMEOUT`, read through `lookup`, overrides that).
+    pub fn for_pace(lookup: EnvLookup<'_>, pace: Pace) -> Result<Engine, EngineError> {
+        Engine::connect(lookup, pace.bound(lookup)?)
+    }
+
+    /// The bound of each quick call.
+    pub fn quick_bound(&self) -> Duration {
+        self.quick
     }
 
     /// The address in use.

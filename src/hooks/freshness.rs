@@ -9,9 +9,9 @@
 //! The engine is asked every time (one inspect per service, about a millisecond): an image can
 //! be removed at any moment, so no earlier answer is trusted.
 //!
-//! Nothing here fails git: every problem is one line on stderr. Each engine call is bounded by
-//! [`ENGINE_TIMEOUT`] (or `DOCKWRIGHT_ENGINE_TIMEOUT`), and all of them together by
-//! [`OVERALL`] times that, so a hung or absent engine costs a fraction of a second and one line.
+//! Nothing here fails git: every problem is one [`Notice`] for the hook to print. Each engine
+//! call is bounded by [`Pace::Hook`] (or `DOCKWRIGHT_ENGINE_TIMEOUT`), and all of them together
+//! by [`OVERALL`] times that, so a hung or absent engine costs a fraction of a second and one line.
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,20 +19,83 @@ use std::time::Duration;
 use super::background::{self, Started};
 use super::Hook;
 use crate::config::OnStale;
-use crate::engine::Engine;
+use crate::engine::{Engine, EnvLookup, Pace};
 use crate::error::Error;
 use crate::inputs::{Change, InputsError};
 use crate::project::Project;
 use crate::status::{self, ServiceStatus, State};
-use crate::term::{paint, Style};
 use crate::tree::Tree;
 
-/// The bound of each engine call a hook makes (`DOCKWRIGHT_ENGINE_TIMEOUT` overrides it).
-pub const ENGINE_TIMEOUT: Duration = Duration::from_millis(400);
-/// All engine calls of one hook run take at most this many times [`ENGINE_TIMEOUT`].
+/// All engine calls of one hook run take at most this many times the bound of one
+/// ([`Pace::Hook`]).
 pub const OVERALL: u32 = 2;
+
+/// What a hook has to say; nothing at all when every image is fresh.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "notice")]
+pub enum Notice {
+    /// Something kept images from being checked.
+    NotChecked {
+        /// What was not checked ("runtime images", "`backend`").
+        what: String,
+        /// Why, in one line.
+        reason: String,
+    },
+    /// The service never had a runtime image.
+    Missing {
+        /// The service.
+        service: String,
+    },
+    /// The service's runtime image is stale.
+    Stale {
+        /// The service.
+        service: String,
+        /// The inputs that changed since its newest image; none when only build settings did.
+        changed: Vec<Change>,
+    },
+    /// `on_stale = "warn"`: these services need `dockwright build`.
+    RunBuild {
+        /// The stale services.
+        services: Vec<String>,
+    },
+    /// `on_stale = "build"`: a background build started.
+    BuildStarted {
+        /// Its log, relative to the working tree root when inside it.
+        log: String,
+    },
+    /// `on_stale = "build"`: a background build runs, and will build again.
+    BuildQueued {
+        /// Its log.
+        log: String,
+    },
+    /// `on_stale = "build"`, but the background build could not start.
+    BuildNotStarted {
+        /// Why, in one line.
+        reason: String,
+        /// The stale services.
+        services: Vec<String>,
+    },
+}
+
 /// Changed inputs named on a service's line; more are counted.
 const NAMED_CHANGES: usize = 4;
+
+/// `requirements.txt changed, constraints.txt added and 3 more`.
+pub fn changes(changed: &[Change]) -> String {
+    let mut text: Vec<String> = changed
+        .iter()
+        .take(NAMED_CHANGES)
+        .map(|c| format!("{} {}", c.path, c.change))
+        .collect();
+    if changed.len() > NAMED_CHANGES {
+        let more = changed.len() - NAMED_CHANGES;
+        let last = text.pop().unwrap_or_default();
+        text.push(format!(
+            "{last} and {more} more (`dockwright status` lists them)"
+        ));
+    }
+    text.join(", ")
+}
 
 /// What git told the hook.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,31 +138,18 @@ impl Event {
     }
 }
 
-/// Runs a post-* hook in the current directory and prints what it found on stderr.
-pub fn run(hook: Hook, args: &[String]) {
-    if hook == Hook::PostRewrite {
-        // The `old new` lines are not needed (HEAD is what matters), but git writes them, and a
-        // hook that exits without reading could leave git a broken pipe.
-        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
-    }
-    let Some(event) = Event::parse(hook, args) else {
-        return;
+/// What a hook has to say about `event` in the repository at `dir`, with the engine that `env`
+/// names; nothing when all is fresh.
+pub fn check(dir: &Path, event: &Event, env: EnvLookup<'_>) -> Vec<Notice> {
+    let say = |what: &str, e: &Error| {
+        vec![Notice::NotChecked {
+            what: what.to_string(),
+            reason: one_line(&e.to_string()),
+        }]
     };
-    let Ok(cwd) = std::env::current_dir() else {
-        return;
-    };
-    for line in check(&cwd, &event, crate::term::stderr_colour()) {
-        eprintln!("{line}");
-    }
-}
-
-/// The lines a hook prints for `event` in the repository at `dir`; none when all is fresh.
-pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
-    let say =
-        |what: &str, e: &Error| vec![format!("dockwright: {what}: {}", one_line(&e.to_string()))];
     let project = match Project::discover(dir) {
         Ok(project) => project,
-        Err(e) => return say("runtime images not checked", &e),
+        Err(e) => return say("runtime images", &e),
     };
     super::install::forget_legacy(&project.repo);
     if matches!(event, Event::Checkout { .. }) && rebasing(project.repo.git_dir()) {
@@ -116,7 +166,7 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
                 Ok(tree) => tree,
                 Err(e) => {
                     return say(
-                        "runtime images not checked",
+                        "runtime images",
                         &Error::from(crate::repo::RepoError::from(e)),
                     )
                 }
@@ -130,7 +180,7 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
         .is_some();
     let config = match project.config_in(&tree) {
         Ok(config) => config,
-        Err(e) => return say("runtime images not checked", &e),
+        Err(e) => return say("runtime images", &e),
     };
     let mut lines = Vec::new();
     let mut analyses = Vec::new();
@@ -143,30 +193,23 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
             {
                 return Vec::new();
             }
-            Err(e) => lines.extend(say(&format!("`{}` not checked", service.name), &e)),
+            Err(e) => lines.extend(say(&format!("`{}`", service.name), &e)),
         }
     }
     if analyses.is_empty() {
         return lines;
     }
-    let bound = match crate::cli::engine_timeout(ENGINE_TIMEOUT) {
-        Ok(bound) => bound,
-        Err(e) => {
-            lines.extend(say("runtime images not checked", &e));
-            return lines;
-        }
-    };
-    let engine = match Engine::from_env(bound) {
+    let engine = match Engine::for_pace(env, Pace::Hook) {
         Ok(engine) => engine,
         Err(e) => {
-            lines.extend(say("runtime images not checked", &Error::from(e)));
+            lines.extend(say("runtime images", &Error::from(e)));
             return lines;
         }
     };
-    let statuses = match statuses(&project, &analyses, &engine, bound) {
+    let statuses = match statuses(&project, &analyses, &engine) {
         Ok(statuses) => statuses,
         Err(e) => {
-            lines.extend(say("runtime images not checked", &e));
+            lines.extend(say("runtime images", &e));
             return lines;
         }
     };
@@ -177,29 +220,32 @@ pub fn check(dir: &Path, event: &Event, colour: bool) -> Vec<String> {
     if stale.is_empty() {
         return lines;
     }
-    lines.extend(stale.iter().map(|s| describe(s, colour)));
-    let names: Vec<&str> = stale.iter().map(|s| s.service.as_str()).collect();
-    let command = paint(
-        colour,
-        Style::Bold,
-        &format!("dockwright build {}", names.join(" ")),
-    );
-    match config.on_stale {
-        OnStale::Warn => lines.push(format!("dockwright: run `{command}`")),
-        OnStale::Build => lines.push(match background::start(&project) {
-            Ok(Started::Started { log }) => {
-                format!(
-                    "dockwright: building in the background; log: {}",
-                    shown(&log, project.repo.root())
-                )
-            }
-            Ok(Started::Queued { log }) => format!(
-                "dockwright: a background build is running and will build again; log: {}",
-                shown(&log, project.repo.root())
-            ),
-            Err(e) => format!("dockwright: {}; run `{command}`", one_line(&e.to_string())),
-        }),
-    }
+    lines.extend(stale.iter().map(|s| match s.state {
+        State::Missing => Notice::Missing {
+            service: s.service.clone(),
+        },
+        _ => Notice::Stale {
+            service: s.service.clone(),
+            changed: s.changed.clone(),
+        },
+    }));
+    let services: Vec<String> = stale.iter().map(|s| s.service.clone()).collect();
+    let root = project.repo.root();
+    lines.push(match config.on_stale {
+        OnStale::Warn => Notice::RunBuild { services },
+        OnStale::Build => match background::start(&project) {
+            Ok(Started::Started { log }) => Notice::BuildStarted {
+                log: shown(&log, root),
+            },
+            Ok(Started::Queued { log }) => Notice::BuildQueued {
+                log: shown(&log, root),
+            },
+            Err(e) => Notice::BuildNotStarted {
+                reason: one_line(&e.to_string()),
+                services,
+            },
+        },
+    });
     lines
 }
 
@@ -208,9 +254,9 @@ fn statuses(
     project: &Project,
     analyses: &[crate::project::Analysis],
     engine: &Engine,
-    bound: Duration,
 ) -> Result<Vec<ServiceStatus>, Error> {
-    let runtime = crate::cli::runtime()?;
+    let bound: Duration = engine.quick_bound();
+    let runtime = crate::engine::runtime()?;
     runtime.block_on(async {
         let all = async {
             let mut out = Vec::new();
@@ -229,40 +275,6 @@ fn statuses(
                 .into()),
         }
     })
-}
-
-/// One service's line.
-fn describe(s: &ServiceStatus, colour: bool) -> String {
-    let name = paint(colour, Style::Bold, &s.service);
-    match s.state {
-        State::Missing => format!("dockwright: `{name}` has no runtime image yet"),
-        State::Stale if s.changed.is_empty() => {
-            format!(
-                "dockwright: the runtime image of `{name}` is stale: its build settings changed"
-            )
-        }
-        _ => format!(
-            "dockwright: the runtime image of `{name}` is stale: {}",
-            paint(colour, Style::Yellow, &changes(&s.changed))
-        ),
-    }
-}
-
-/// `requirements.txt changed, constraints.txt added and 3 more`.
-pub fn changes(changed: &[Change]) -> String {
-    let mut text: Vec<String> = changed
-        .iter()
-        .take(NAMED_CHANGES)
-        .map(|c| format!("{} {}", c.path, c.change))
-        .collect();
-    if changed.len() > NAMED_CHANGES {
-        let more = changed.len() - NAMED_CHANGES;
-        let last = text.pop().unwrap_or_default();
-        text.push(format!(
-            "{last} and {more} more (`dockwright status` lists them)"
-        ));
-    }
-    text.join(", ")
 }
 
 /// Whether a rebase is under way in this worktree.

@@ -2,10 +2,11 @@
 //!
 //! Git runs a small POSIX `sh` shim in the hooks directory ([`shim`]). The shim runs the hook
 //! that was there before dockwright (kept as `<hook>.dockwright-chained`), then the hook binary
-//! `dockwright-hook-<name>`, which calls [`main`]. [`install`] writes, upgrades, removes and
+//! `dockwright-hook-<name>` (a face in `hooks/` that parses git's arguments and renders what
+//! the core reports). [`install`] writes, upgrades, removes and
 //! inspects the shims; [`freshness`] is the work of post-checkout, post-merge and post-rewrite;
-//! [`background`] starts the detached build that `on_stale = "build"` asks for; pre-push hands
-//! over to [`crate::sandbox::pre_push`].
+//! [`background`] starts the detached build that `on_stale = "build"` asks for; pre-push is
+//! [`crate::sandbox::pre_push`].
 //!
 //! Every post-* run asks the engine whether each image exists: an image can be removed at any
 //! moment (`docker image prune -a`), and an answer remembered from before could then say
@@ -19,12 +20,10 @@ pub mod freshness;
 pub mod install;
 pub mod shim;
 
-use std::io::Read;
+use crate::error::{Error, Result};
 
 /// A git hook that dockwright installs.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, serde::Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Hook {
     /// After `git checkout` / `git switch` (also after clone and `git worktree add`).
@@ -61,6 +60,33 @@ impl Hook {
         Hook::ALL.into_iter().find(|h| h.name() == name)
     }
 
+    /// The hook named `name`, or an error that names the hooks (and the one meant, when close).
+    pub fn parse(name: &str) -> Result<Hook> {
+        Hook::from_name(name).ok_or_else(|| {
+            let known = Hook::ALL.map(Hook::name);
+            Error::Message {
+                message: format!("`{name}` is not a hook dockwright installs"),
+                help: Some(crate::suggest::help(name, &known, "the hooks are")),
+                exit: crate::exit::Exit::Usage,
+            }
+        })
+    }
+
+    /// The hooks named, in order and once each; all of them when none is named. An unknown
+    /// name is an error, found before anything is done.
+    pub fn parse_all(names: &[impl AsRef<str>]) -> Result<Vec<Hook>> {
+        let mut hooks = names
+            .iter()
+            .map(|n| Hook::parse(n.as_ref()))
+            .collect::<Result<Vec<_>>>()?;
+        if hooks.is_empty() {
+            hooks = Hook::ALL.to_vec();
+        }
+        hooks.sort();
+        hooks.dedup();
+        Ok(hooks)
+    }
+
     /// The binary that does the hook's work: `dockwright-hook-<name>`.
     pub fn binary_name(self) -> String {
         format!("dockwright-hook-{}", self.name())
@@ -81,47 +107,4 @@ impl std::fmt::Display for Hook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The whole of a hook binary: runs hook `name` with this process's arguments and stdin, and
-/// returns the exit code. The post-* hooks always return 0.
-pub fn main(name: &str) -> i32 {
-    // The shim already skipped; this covers a hook binary run by hand or by another manager.
-    if crate::env::skip() {
-        return 0;
-    }
-    let Some(hook) = Hook::from_name(name) else {
-        eprintln!("dockwright: `{name}` is not a hook dockwright knows; skipped");
-        return 0;
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match hook {
-        Hook::PrePush => pre_push(&args),
-        _ => {
-            // A panic would exit 101, and post-checkout's code becomes `git checkout`'s: say one
-            // line instead and let git go on.
-            let name = hook.name();
-            std::panic::set_hook(Box::new(move |info| {
-                let text = info.to_string().replace('\n', " ");
-                eprintln!("dockwright: the {name} hook failed ({text}); please report it");
-            }));
-            let _ = std::panic::catch_unwind(|| freshness::run(hook, &args));
-            0
-        }
-    }
-}
-
-/// pre-push: git's `remote url` arguments and every line git wrote to stdin go to the sandbox
-/// runner. A hook that was here before dockwright has already run (the shim replays the same
-/// stdin to it first, and stops the push when it fails), so this is dockwright's part only.
-fn pre_push(args: &[String]) -> i32 {
-    let remote = args.first().map(String::as_str).unwrap_or("");
-    let url = args.get(1).map(String::as_str).unwrap_or(remote);
-    let mut raw = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut raw) {
-        eprintln!("dockwright: cannot read what git sent to the pre-push hook: {e}");
-    }
-    let stdin = String::from_utf8_lossy(&raw);
-    let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    crate::sandbox::pre_push(&cwd, remote, url, &stdin)
 }

@@ -1,11 +1,12 @@
-//! The pre-push hook: test exactly the commits being pushed, each distinct commit once, and
-//! stop the push on any failure.
+//! The pre-push hook's work: test exactly the commits being pushed, each distinct commit once.
+//! The hook binary reads git's stdin, renders the events and the report, and stops the push on
+//! any failure.
 
 use std::path::Path;
 
-use super::{short, Request, RunResult};
+use super::{Cancel, Output, Request, RunResult};
+use crate::engine::{Engine, EnvLookup, Pace};
 use crate::error::Error;
-use crate::exit::Exit;
 use crate::project::Project;
 
 /// One line of what git writes to pre-push's stdin.
@@ -60,81 +61,67 @@ pub fn commits_to_test(refs: &[PushedRef]) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// The hook's work; returns its exit code (non-zero stops the push).
-pub fn pre_push(dir: &Path, remote: &str, _url: &str, stdin: &str) -> i32 {
-    if crate::env::skip() {
-        return 0;
-    }
-    let refs = match parse(stdin) {
-        Ok(refs) => refs,
-        Err(message) => {
-            eprintln!("dockwright: {message}");
-            return 1;
-        }
-    };
-    let commits = commits_to_test(&refs);
-    if commits.is_empty() {
-        return 0;
-    }
-    match run(dir, remote, &commits) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!(
-                "dockwright: the tests could not run, so the push is stopped.\n{}",
-                e.render()
-            );
-            eprintln!("help: to push anyway, `git push --no-verify` or DOCKWRIGHT_SKIP=1");
-            e.exit().code().max(1)
-        }
+/// One commit pushed, and its test results.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Tested {
+    /// The commit.
+    pub commit: String,
+    /// The remote refs it is pushed to.
+    pub refs: Vec<String>,
+    /// One result per service.
+    pub results: Vec<RunResult>,
+}
+
+impl Tested {
+    /// The results that failed.
+    pub fn failed(&self) -> impl Iterator<Item = &RunResult> {
+        self.results.iter().filter(|r| !r.passed)
     }
 }
 
-fn run(dir: &Path, remote: &str, commits: &[(String, Vec<String>)]) -> Result<i32, Error> {
+/// Tests every commit pushed (each once, deletes skipped) in the repository at `dir`, with the
+/// engine `env` names, streaming the runs to `out`. A failing test is a result; an error means
+/// the tests could not run.
+pub fn test_push(
+    dir: &Path,
+    remote: &str,
+    refs: &[PushedRef],
+    env: EnvLookup<'_>,
+    out: &mut dyn Output,
+    mut cancel: Cancel<'_>,
+) -> Result<Vec<Tested>, Error> {
+    let commits = commits_to_test(refs);
+    if commits.is_empty() {
+        return Ok(Vec::new());
+    }
     let project = Project::discover(dir)?;
-    let engine = crate::engine::Engine::from_env(crate::cli::engine_timeout(
-        std::time::Duration::from_secs(10),
-    )?)?;
-    let runtime = crate::cli::runtime()?;
-    eprintln!(
-        "dockwright: testing {} commit{} before pushing to `{remote}`; git holds the connection open meanwhile (skip with `git push --no-verify`)",
+    let engine = Engine::for_pace(env, Pace::Push)?;
+    let runtime = crate::engine::runtime()?;
+    out.note(&format!(
+        "testing {} commit{} before pushing to `{remote}`; git holds the connection open meanwhile (skip with `git push --no-verify`)",
         commits.len(),
         if commits.len() == 1 { "" } else { "s" }
-    );
-    let mut failed: Vec<(String, Vec<String>, RunResult)> = Vec::new();
-    let mut output = crate::term::RunOutput::new(false, true);
-    for (oid, refs) in commits {
+    ));
+    let mut tested = Vec::new();
+    for (commit, refs) in commits {
         let request = Request {
-            rev: Some(oid.clone()),
+            rev: Some(commit.clone()),
             ..Request::default()
         };
-        let cancel = crate::term::interrupted();
-        let results = runtime.block_on(async {
-            tokio::pin!(cancel);
-            super::run(&project, &engine, &request, &mut output, cancel).await
-        })?;
-        for result in results {
-            eprintln!("dockwright: {}", crate::term::summary(&result));
-            if !result.passed {
-                failed.push((oid.clone(), refs.clone(), result));
-            }
-        }
+        let results = runtime.block_on(super::run(
+            &project,
+            &engine,
+            &request,
+            out,
+            cancel.as_mut(),
+        ))?;
+        tested.push(Tested {
+            commit,
+            refs,
+            results,
+        });
     }
-    if failed.is_empty() {
-        return Ok(0);
-    }
-    eprintln!("dockwright: the push is stopped: tests failed");
-    for (oid, refs, result) in &failed {
-        eprintln!(
-            "  {} ({}): service `{}` exited with {}; reproduce with `dockwright test {} --service {}`",
-            refs.join(", "),
-            short(oid),
-            result.service,
-            result.exit_code,
-            short(oid),
-            result.service
-        );
-    }
-    Ok(Exit::Failure.code())
+    Ok(tested)
 }
 
 #[cfg(test)]

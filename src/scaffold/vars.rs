@@ -68,7 +68,7 @@ pub fn compute(
         }
         if !v.contains_key(key) {
             let known: Vec<&str> = v.keys().map(String::as_str).collect();
-            let help = match crate::cli::closest(key, known.iter().copied()) {
+            let help = match crate::suggest::closest(key, known.iter().copied()) {
                 Some(close) => format!(
                     "did you mean `{close}`? The variables of `{}` are: {}",
                     stack.id,

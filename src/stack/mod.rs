@@ -308,7 +308,7 @@ fn by_request(name: &str, found: &[Detection]) -> Result<Detection> {
         });
     }
     let names = Stack::names();
-    let help = match crate::cli::closest(name, names.iter().copied()) {
+    let help = match crate::suggest::closest(name, names.iter().copied()) {
         Some(close) => format!(
             "did you mean `{close}`? The stacks are: {}",
             names.join(", ")

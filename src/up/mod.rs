@@ -239,7 +239,7 @@ fn choose(project: &Project, compose: &[String], names: &[String]) -> Result<Vec
     for name in names {
         if !compose.contains(name) {
             let known = compose.iter().map(String::as_str);
-            let help = match crate::cli::closest(name, known) {
+            let help = match crate::suggest::closest(name, known) {
                 Some(close) => format!(
                     "did you mean `{close}`? The compose services are: {}",
                     compose.join(", ")

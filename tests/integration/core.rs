@@ -541,10 +541,11 @@ fn external_subcommands_pass_arguments_and_exit_code() {
         bin.path().display(),
         std::env::var("PATH").unwrap()
     );
+    // As cargo runs `cargo-foo foo …`: the name first, so one program can serve several names.
     let run = repo
         .dockwright_env(&["hello", "a", "b c"], &[("PATH", &path)])
         .code(7);
-    assert_eq!(run.stdout, "hello a b c\n");
+    assert_eq!(run.stdout, "hello hello a b c\n");
 
     let run = repo.dockwright_env(&["stauts"], &[("PATH", &path)]).code(2);
     assert!(
@@ -560,6 +561,34 @@ fn external_subcommands_pass_arguments_and_exit_code() {
     let run = repo.dockwright_env(&["helo"], &[("PATH", &path)]).code(2);
     assert!(
         run.stderr.contains("did you mean `hello`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn hook_binaries_are_not_offered_as_subcommands() {
+    let repo = TestRepo::new();
+    let bin = tempfile::tempdir().unwrap();
+    let hook = bin.path().join("dockwright-hook-post-merge");
+    std::fs::write(&hook, "#!/bin/sh\nexit 0\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap()
+    );
+    let run = repo
+        .dockwright_env(&["hook-post-merg"], &[("PATH", &path)])
+        .code(2);
+    assert!(
+        run.stderr.contains("no such command: `hook-post-merg`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("did you mean `hook-post-merge`"),
         "{}",
         run.stderr
     );

@@ -5,21 +5,12 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use dockwright::config::{Config, ServiceConfig};
-use dockwright::engine::Engine;
+use dockwright::engine::{Engine, Pace};
 use dockwright::project::Project;
-use dockwright::tree::Tree;
 use nu_plugin::{EngineInterface, EvaluatedCall};
 use nu_protocol::{HandlerGuard, LabeledError, SignalAction, Span, Spanned};
 use tokio::sync::watch;
-
-/// How long a quick engine call may take for `status`, `images` and `build`: an engine that is
-/// not there must be an error in well under two seconds, as in the CLI.
-pub const QUICK: Duration = Duration::from_millis(1500);
-/// The same bound for test runs and `gc`, whose calls may wait on a loaded engine.
-pub const RUNS: Duration = Duration::from_secs(30);
 
 /// One call's view of the engine that made it.
 pub struct Context<'a> {
@@ -62,19 +53,21 @@ impl<'a> Context<'a> {
         self.env.get(name).cloned()
     }
 
+    /// The caller's environment, as the core reads variables.
+    pub fn lookup(&self) -> impl Fn(&str) -> Option<String> + '_ {
+        |name| self.env(name)
+    }
+
     /// The project of the repository containing the caller's directory.
     pub fn project(&self) -> Result<Project, LabeledError> {
         Project::discover(&self.dir)
             .map_err(|e| error(e, self.head(), format!("run in `{}`", self.dir.display())))
     }
 
-    /// The Docker engine that the caller's `DOCKER_HOST` / `DOCKER_CONTEXT` name. `quick` bounds
-    /// short calls unless `DOCKWRIGHT_ENGINE_TIMEOUT` (also read from the caller) says otherwise.
-    pub fn engine(&self, quick: Duration) -> Result<Engine, LabeledError> {
-        let lookup = |name: &str| self.env(name);
-        let quick = dockwright::cli::engine_timeout_from(&lookup, quick)
-            .map_err(|e| error(e, self.head(), "this shell's DOCKWRIGHT_ENGINE_TIMEOUT"))?;
-        Engine::connect(&lookup, quick).map_err(|e| {
+    /// The Docker engine that the caller's `DOCKER_HOST` / `DOCKER_CONTEXT` name, its calls
+    /// bounded as `pace` says (and the caller's `DOCKWRIGHT_ENGINE_TIMEOUT`).
+    pub fn engine(&self, pace: Pace) -> Result<Engine, LabeledError> {
+        Engine::for_pace(&self.lookup(), pace).map_err(|e| {
             error(
                 dockwright::Error::from(e),
                 self.head(),
@@ -83,53 +76,29 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The services named, each checked on its own so that an unknown name is labelled on the
-    /// argument that holds it; every service when none is named.
-    pub fn services<'c>(
+    /// A core error labelled on the argument it is about: the first of `args` whose value the
+    /// message quotes (an unknown service, revision, stack, hook or directory), else on the
+    /// command with `label`.
+    pub fn fail(
         &self,
-        project: &Project,
-        config: &'c Config,
-        names: &[Spanned<String>],
-    ) -> Result<Vec<&'c ServiceConfig>, LabeledError> {
-        if names.is_empty() {
-            return project
-                .services(config, &[])
-                .map_err(|e| error(e, self.head(), "here"));
+        e: dockwright::Error,
+        args: &[&Spanned<String>],
+        label: impl Into<String>,
+    ) -> LabeledError {
+        let message = e.to_string();
+        let quoted = |value: &str| {
+            message.contains(&format!("`{value}`")) || message.contains(&format!("/{value}`"))
+        };
+        match args.iter().find(|arg| quoted(&arg.item)) {
+            Some(arg) => error(e, arg.span, "here"),
+            None => error(e, self.head(), label),
         }
-        let mut services = Vec::new();
-        for name in names {
-            let found = project
-                .services(config, std::slice::from_ref(&name.item))
-                .map_err(|e| error(e, name.span, "unknown service"))?;
-            services.extend(found);
-        }
-        Ok(services)
-    }
-
-    /// The working tree, or the tree of `rev` read from git objects, with the configuration as
-    /// it is in that snapshot. An unknown `rev` is labelled on its argument.
-    pub fn snapshot<'r>(
-        &self,
-        project: &'r Project,
-        rev: Option<&Spanned<String>>,
-    ) -> Result<(Tree<'r>, Config), LabeledError> {
-        project
-            .snapshot(rev.map(|r| r.item.as_str()))
-            .map_err(|e| match rev {
-                Some(rev) => error(e, rev.span, "this revision"),
-                None => error(e, self.head(), "here"),
-            })
     }
 
     /// Ctrl-C in `nu`, as a future a run can stop on.
     pub fn interrupt(&self) -> Result<Interrupt, LabeledError> {
         Interrupt::new(self.engine)
     }
-}
-
-/// A single-threaded async runtime for one call: every command is a few sequential engine calls.
-pub fn runtime(span: Span) -> Result<tokio::runtime::Runtime, LabeledError> {
-    dockwright::cli::runtime().map_err(|e| error(e, span, "here"))
 }
 
 /// Ctrl-C as `nu` forwards it. The terminal's SIGINT never reaches a plugin (it runs in its own

@@ -9,6 +9,11 @@ pub mod commands;
 pub mod context;
 mod values;
 
+// Build progress and test output on stderr, rendered as the CLI and the hooks render them: the
+// faces' one presentation module, compiled into each face (the core library never sees it).
+#[path = "../../../src/cli/term.rs"]
+mod term;
+
 use nu_plugin::{Plugin, PluginCommand};
 
 /// The plugin: registers every `dockwright …` command.

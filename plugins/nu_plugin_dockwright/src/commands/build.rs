@@ -4,7 +4,11 @@ use dockwright::build::Outcome;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
-use crate::context::{self, Context, QUICK};
+use dockwright::engine::Pace;
+use dockwright::usecase;
+
+use crate::context::Context;
+use crate::term;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright build`.
@@ -103,46 +107,21 @@ impl SimplePluginCommand for Build {
         let names = super::names(call, 0)?;
         let verbose = call.has_flag("verbose")?;
         let project = ctx.project()?;
-        let tree = project.worktree();
-        let services = ctx.services(&project, &project.config, &names)?;
-        let docker = ctx.engine(QUICK)?;
-        let runtime = context::runtime(call.head)?;
+        let docker = ctx.engine(Pace::Command)?;
         let interrupt = ctx.interrupt()?;
-        let mut rows = Vec::new();
-        for service in services {
-            let analysis = project.analyze(service, &tree).map_err(|e| {
-                context::error(
-                    e,
-                    call.head,
-                    format!("reading the inputs of `{}`", service.name),
-                )
-            })?;
-            for warning in &analysis.inputs.warnings {
-                eprintln!("warning: {warning}");
-            }
-            let mut progress = dockwright::term::BuildProgress::new(verbose);
-            let outcome = runtime.block_on(async {
-                tokio::select! {
-                    outcome = dockwright::build::build(&project, &analysis, &tree, &docker, &mut progress) => Some(outcome),
-                    () = interrupt.wait() => None,
-                }
-            });
-            match outcome {
-                Some(outcome) => {
-                    let outcome = outcome.map_err(|e| {
-                        context::error(e, call.head, format!("building `{}`", service.name))
-                    })?;
-                    rows.push(row(outcome, call.head));
-                }
-                None => {
-                    return Err(LabeledError::new(format!(
-                        "the build of `{}` was interrupted",
-                        service.name
-                    ))
-                    .with_label("interrupted", call.head))
-                }
-            }
-        }
-        Ok(Value::list(rows, call.head))
+        let mut progress = term::BuildProgress::new(verbose);
+        let services: Vec<String> = names.iter().map(|n| n.item.clone()).collect();
+        let outcomes = usecase::build::build(
+            &project,
+            &services,
+            &docker,
+            &mut progress,
+            interrupt.wait(),
+        )
+        .map_err(|e| ctx.fail(e, &super::args(&names, &None), "building"))?;
+        Ok(Value::list(
+            outcomes.into_iter().map(|o| row(o, call.head)).collect(),
+            call.head,
+        ))
     }
 }

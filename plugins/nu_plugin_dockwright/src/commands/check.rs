@@ -1,11 +1,10 @@
 //! `dockwright check`: runtime-container mistakes, each with its file, line and fix.
 
 use dockwright::check::Finding;
-use dockwright::repo::Repo;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
-use crate::context::{self, Context};
+use crate::context::Context;
 use crate::DockwrightPlugin;
 
 /// `dockwright check`.
@@ -96,12 +95,8 @@ impl SimplePluginCommand for Check {
         _input: &Value,
     ) -> Result<Value, LabeledError> {
         let ctx = Context::new(engine, call)?;
-        // The repository root holds dockwright.toml; outside a repository, the directory itself
-        // (a project that is not under git yet can still be checked).
-        let root = Repo::discover(&ctx.dir)
-            .map_or_else(|_| ctx.dir.clone(), |repo| repo.root().to_path_buf());
-        let findings = dockwright::check::check(&root)
-            .map_err(|e| context::error(e, call.head, format!("checking `{}`", root.display())))?;
+        let findings = dockwright::usecase::check::check(&ctx.dir)
+            .map_err(|e| ctx.fail(e, &[], format!("checking `{}`", ctx.dir.display())))?;
         Ok(Value::list(
             findings.into_iter().map(|f| row(f, call.head)).collect(),
             call.head,

@@ -3,7 +3,10 @@
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Type, Value};
 
-use crate::context::{self, Context, RUNS};
+use dockwright::engine::Pace;
+use dockwright::usecase::gc;
+
+use crate::context::Context;
 use crate::DockwrightPlugin;
 
 /// `dockwright gc`.
@@ -79,20 +82,13 @@ impl SimplePluginCommand for Gc {
         _input: &Value,
     ) -> Result<Value, LabeledError> {
         let ctx = Context::new(engine, call)?;
-        let all = call.has_flag("all")?;
-        let project = if call.has_flag("everywhere")? {
-            None
-        } else {
-            Some(ctx.project()?.name)
+        let options = gc::Options {
+            all: call.has_flag("all")?,
+            everywhere: call.has_flag("everywhere")?,
         };
-        let docker = ctx.engine(RUNS)?;
-        let collected = context::runtime(call.head)?
-            .block_on(dockwright::sandbox::gc::collect(
-                &docker,
-                project.as_deref(),
-                all,
-            ))
-            .map_err(|e| context::error(e, call.head, "asking the engine"))?;
+        let docker = ctx.engine(Pace::Run)?;
+        let collected = gc::gc(&ctx.dir, options, &docker)
+            .map_err(|e| ctx.fail(e, &[], "asking the engine"))?;
         let span = call.head;
         let rows = collected
             .into_iter()

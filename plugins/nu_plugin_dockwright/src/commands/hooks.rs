@@ -1,16 +1,13 @@
 //! `dockwright hooks`: the git hooks and their state.
 
-use std::path::{Path, PathBuf};
-
-use dockwright::hooks::install::{self, HookStatus, Installed, Removed};
-use dockwright::hooks::Hook;
-use dockwright::repo::Repo;
+use dockwright::hooks::install::{HookStatus, Installed, Removed};
+use dockwright::usecase::hooks::{self, Done};
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{
     record, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
 };
 
-use crate::context::{self, Context};
+use crate::context::Context;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright hooks`.
@@ -98,9 +95,12 @@ impl SimplePluginCommand for Hooks {
         call: &EvaluatedCall,
         _input: &Value,
     ) -> Result<Value, LabeledError> {
-        let target = Target::new(engine, call)?;
-        let (_, statuses) = install::hook_statuses(&target.repo).map_err(|e| target.error(e))?;
-        let rows = statuses.into_iter().map(|s| row(s, call.head)).collect();
+        let report = on_named(engine, call, |dir, _| hooks::status(dir))?;
+        let rows = report
+            .hooks
+            .into_iter()
+            .map(|s| row(s, call.head))
+            .collect();
         Ok(Value::list(rows, call.head))
     }
 }
@@ -125,66 +125,36 @@ fn result_type() -> Type {
     )
 }
 
-/// The repository a hooks command works in and the hooks it names (none for `dockwright hooks`).
-struct Target {
-    repo: Repo,
-    hooks: Vec<Hook>,
-    dir: PathBuf,
-    head: Span,
+/// Runs a hooks use case on the hooks named as rest arguments; an unknown name is an error
+/// labelled at it, found before anything is written.
+fn on_named<T>(
+    engine: &EngineInterface,
+    call: &EvaluatedCall,
+    action: impl FnOnce(&std::path::Path, &[String]) -> dockwright::error::Result<T>,
+) -> Result<T, LabeledError> {
+    let ctx = Context::new(engine, call)?;
+    let named: Vec<Spanned<String>> = super::names(call, 0)?;
+    let names: Vec<String> = named.iter().map(|n| n.item.clone()).collect();
+    action(&ctx.dir, &names).map_err(|e| {
+        let args: Vec<&Spanned<String>> = named.iter().collect();
+        ctx.fail(e, &args, format!("run in `{}`", ctx.dir.display()))
+    })
 }
 
-impl Target {
-    /// The caller's repository and the hooks named as rest arguments (an unknown name is an
-    /// error labelled at it, found before anything is written).
-    fn new(engine: &EngineInterface, call: &EvaluatedCall) -> Result<Target, LabeledError> {
-        let dir = Context::new(engine, call)?.dir;
-        let hooks = chosen_hooks(call)?;
-        let repo = Repo::discover(&dir).map_err(|e| {
-            context::error(e.into(), call.head, format!("run in `{}`", dir.display()))
-        })?;
-        Ok(Target {
-            repo,
-            hooks,
-            dir,
-            head: call.head,
-        })
-    }
-
-    fn error(&self, e: dockwright::Error) -> LabeledError {
-        context::error(e, self.head, format!("run in `{}`", self.dir.display()))
-    }
-}
-
-/// The hooks named as rest arguments; an unknown name is an error labelled at it.
-fn chosen_hooks(call: &EvaluatedCall) -> Result<Vec<Hook>, LabeledError> {
-    super::names(call, 0)?
-        .into_iter()
-        .map(|Spanned { item, span }| {
-            Hook::from_name(&item).ok_or_else(|| {
-                LabeledError::new(format!("`{item}` is not a hook dockwright installs"))
-                    .with_label("unknown hook", span)
-                    .with_help(format!(
-                        "name one of: {}",
-                        Hook::ALL.map(Hook::name).join(", ")
-                    ))
-            })
-        })
-        .collect()
-}
-
-fn result_row(
-    hook: Hook,
+/// One row of what install or uninstall did: `kept` is the hook kept aside, when there is one;
+/// `notes` go to the end of `detail`.
+fn result_row<T>(
+    done: &Done<T>,
     result: &str,
-    dir: &Path,
-    kept: Option<&Path>,
+    kept: Option<&std::path::Path>,
     detail: String,
     span: Span,
 ) -> Value {
     Value::record(
         record! {
-            "hook" => Value::string(hook.name(), span),
+            "hook" => Value::string(done.hook.name(), span),
             "result" => Value::string(result, span),
-            "path" => Value::string(dir.join(hook.name()).display().to_string(), span),
+            "path" => Value::string(done.path.display().to_string(), span),
             "kept" => values::opt_string(kept.map(|p| p.display().to_string()), span),
             "detail" => Value::string(detail, span),
         },
@@ -243,28 +213,21 @@ impl SimplePluginCommand for HooksInstall {
         call: &EvaluatedCall,
         _input: &Value,
     ) -> Result<Value, LabeledError> {
-        let target = Target::new(engine, call)?;
-        let report =
-            install::install_hooks(&target.repo, &target.hooks).map_err(|e| target.error(e))?;
+        let report = on_named(engine, call, hooks::install)?;
         let rows = report
-            .done
+            .hooks
             .iter()
-            .map(|(hook, action)| {
-                let kept = match action {
+            .map(|done| {
+                let kept = match &done.result {
                     Installed::Kept { kept } => Some(kept.as_path()),
                     _ => None,
                 };
-                let mut detail = action.describe();
-                if report.missing_binaries.contains(hook) {
-                    detail.push_str(&format!(
-                        "; `{}` is neither next to the plugin nor on PATH, the hook looks for it on PATH when it runs",
-                        hook.binary_name()
-                    ));
+                let mut detail = done.result.describe();
+                for note in report.notes.iter().filter(|n| n.concerns(done.hook)) {
+                    detail.push_str("; ");
+                    detail.push_str(&note.describe());
                 }
-                if report.outside {
-                    detail.push_str("; core.hooksPath is outside this repository, so the hook runs in every repository that uses it");
-                }
-                result_row(*hook, action.as_str(), &report.dir, kept, detail, call.head)
+                result_row(done, done.result.as_str(), kept, detail, call.head)
             })
             .collect();
         Ok(Value::list(rows, call.head))
@@ -315,9 +278,7 @@ impl SimplePluginCommand for HooksUninstall {
         call: &EvaluatedCall,
         _input: &Value,
     ) -> Result<Value, LabeledError> {
-        let target = Target::new(engine, call)?;
-        let report =
-            install::uninstall_hooks(&target.repo, &target.hooks).map_err(|e| target.error(e))?;
+        let report = on_named(engine, call, hooks::uninstall)?;
         // The state directory of a build that still runs stays: said on every row, not lost.
         let left: String = report
             .left
@@ -330,15 +291,15 @@ impl SimplePluginCommand for HooksUninstall {
             })
             .collect();
         let rows = report
-            .done
+            .hooks
             .iter()
-            .map(|(hook, action)| {
-                let kept = match action {
+            .map(|done| {
+                let kept = match &done.result {
                     Removed::NotOurs { stranded } => stranded.as_deref(),
                     _ => None,
                 };
-                let detail = format!("{}{left}", action.describe());
-                result_row(*hook, action.as_str(), &report.dir, kept, detail, call.head)
+                let detail = format!("{}{left}", done.result.describe());
+                result_row(done, done.result.as_str(), kept, detail, call.head)
             })
             .collect();
         Ok(Value::list(rows, call.head))

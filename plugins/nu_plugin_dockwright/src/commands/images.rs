@@ -1,10 +1,11 @@
 //! `dockwright images`: the runtime images dockwright built for this project, newest first.
 
-use dockwright::images::Image;
+use dockwright::engine::Pace;
+use dockwright::usecase::{self, images::Image};
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Span, Type, Value};
 
-use crate::context::{self, Context, QUICK};
+use crate::context::Context;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright images`.
@@ -80,10 +81,9 @@ impl SimplePluginCommand for Images {
     ) -> Result<Value, LabeledError> {
         let ctx = Context::new(engine, call)?;
         let project = ctx.project()?;
-        let docker = ctx.engine(QUICK)?;
-        let images = context::runtime(call.head)?
-            .block_on(dockwright::images::list(&project, &docker))
-            .map_err(|e| context::error(e, call.head, "asking the engine"))?;
+        let docker = ctx.engine(Pace::Command)?;
+        let images = usecase::images::images(&project, &docker)
+            .map_err(|e| ctx.fail(e, &[], "asking the engine"))?;
         Ok(Value::list(
             images.into_iter().map(|i| row(i, call.head)).collect(),
             call.head,

@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use dockwright::scaffold::{self, FileReport, Options, Stack};
+use dockwright::scaffold::{self, FileReport};
+use dockwright::usecase::init;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{
     record, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
 };
 
-use crate::context::{self, Context};
+use crate::context::Context;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright init`.
@@ -122,42 +123,22 @@ impl SimplePluginCommand for Init {
         let ctx = Context::new(engine, call)?;
         let given: Option<Spanned<String>> = call.opt(0)?;
         let stack = super::flag(call, "stack")?;
-        if let Some(stack) = &stack {
-            if Stack::by_id(&stack.item).is_none()
-                && Stack::of_language(&stack.item).next().is_none()
-            {
-                return Err(LabeledError::new(format!(
-                    "no stack or language named `{}`",
-                    stack.item
-                ))
-                .with_label("unknown stack", stack.span)
-                .with_help(format!("the stacks are: {}", Stack::names().join(", "))));
-            }
-        }
         let mut vars = BTreeMap::new();
         if let Some(value) = call.get_flag_value("var") {
             for (key, value) in value.as_record()?.iter() {
                 vars.insert(key.clone(), value.coerce_str()?.into_owned());
             }
         }
-        let dir = given
-            .as_ref()
-            .map_or_else(|| ctx.dir.clone(), |d| ctx.dir.join(&d.item));
-        let options = Options {
+        let request = init::Request {
+            dir: given.as_ref().map(|d| PathBuf::from(&d.item)),
             stack: stack.as_ref().map(|s| s.item.clone()),
             vars,
             dry_run: call.has_flag("dry-run")?,
             force: call.has_flag("force")?,
-            templates: ctx
-                .env(dockwright::env::TEMPLATES)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from),
         };
-        let span = match &given {
-            Some(d) if !dir.is_dir() => d.span,
-            _ => call.head,
-        };
-        let report = scaffold::init(&dir, &options).map_err(|e| context::error(e, span, "here"))?;
+        let args: Vec<&Spanned<String>> = stack.iter().chain(given.iter()).collect();
+        let report =
+            init::init(&ctx.dir, request, &ctx.lookup()).map_err(|e| ctx.fail(e, &args, "here"))?;
         eprintln!(
             "stack: {} ({}); version {} (from {})",
             report.stack, report.reason, report.version, report.version_source

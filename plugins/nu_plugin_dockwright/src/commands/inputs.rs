@@ -3,7 +3,9 @@
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
-use crate::context::{self, Context};
+use dockwright::usecase;
+
+use crate::context::Context;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright inputs`.
@@ -83,29 +85,29 @@ impl SimplePluginCommand for Inputs {
         let names = super::names(call, 0)?;
         let rev = super::flag(call, "rev")?;
         let project = ctx.project()?;
-        let (tree, config) = ctx.snapshot(&project, rev.as_ref())?;
+        let selection = super::selection(&names, rev.as_ref());
+        let report = usecase::inputs::inputs(&project, &selection)
+            .map_err(|e| ctx.fail(e, &super::args(&names, &rev), "reading the inputs"))?;
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}");
+        }
         let span: Span = call.head;
-        let mut rows = Vec::new();
-        for service in ctx.services(&project, &config, &names)? {
-            let analysis = project.analyze(service, &tree).map_err(|e| {
-                context::error(e, span, format!("reading the inputs of `{}`", service.name))
-            })?;
-            for warning in &analysis.inputs.warnings {
-                eprintln!("warning: {warning}");
-            }
-            for input in &analysis.inputs.inputs {
-                rows.push(Value::record(
+        let rows = report
+            .inputs
+            .into_iter()
+            .map(|input| {
+                Value::record(
                     record! {
-                        "service" => Value::string(&service.name, span),
-                        "path" => Value::string(analysis.display_path(&input.path), span),
+                        "service" => Value::string(input.service, span),
+                        "path" => Value::string(input.path, span),
                         "kind" => Value::string(kind(input.kind), span),
-                        "hash" => Value::string(&input.hash, span),
+                        "hash" => Value::string(input.hash, span),
                         "size" => values::filesize(input.size, span),
                     },
                     span,
-                ));
-            }
-        }
+                )
+            })
+            .collect();
         Ok(Value::list(rows, span))
     }
 }

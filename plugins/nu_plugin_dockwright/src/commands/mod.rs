@@ -23,6 +23,7 @@ pub use inputs::Inputs;
 pub use status::Status;
 pub use test::Test;
 
+use ::dockwright::usecase::Selection;
 use nu_plugin::{EvaluatedCall, PluginCommand};
 use nu_protocol::{Category, LabeledError, Signature, Spanned, Type, Value};
 
@@ -80,4 +81,20 @@ fn one_or_many(call: &EvaluatedCall, name: &str) -> Result<Vec<Spanned<String>>,
         Value::List { vals, .. } => vals.iter().map(one).collect(),
         value => Ok(vec![one(value)?]),
     }
+}
+
+/// The selection that service names and a revision make.
+fn selection(names: &[Spanned<String>], rev: Option<&Spanned<String>>) -> Selection {
+    Selection {
+        services: names.iter().map(|n| n.item.clone()).collect(),
+        rev: rev.map(|r| r.item.clone()),
+    }
+}
+
+/// The arguments an error may be about, for [`crate::context::Context::fail`].
+fn args<'a>(
+    names: &'a [Spanned<String>],
+    rev: &'a Option<Spanned<String>>,
+) -> Vec<&'a Spanned<String>> {
+    rev.iter().chain(names).collect()
 }

@@ -5,7 +5,10 @@ use dockwright::status::ServiceStatus;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{record, Example, LabeledError, Signature, Span, SyntaxShape, Type, Value};
 
-use crate::context::{self, Context, QUICK};
+use dockwright::engine::Pace;
+use dockwright::usecase;
+
+use crate::context::Context;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright status`.
@@ -133,24 +136,13 @@ impl SimplePluginCommand for Status {
         let names = super::names(call, 0)?;
         let rev = super::flag(call, "rev")?;
         let project = ctx.project()?;
-        let (tree, config) = ctx.snapshot(&project, rev.as_ref())?;
-        let services = ctx.services(&project, &config, &names)?;
-        let docker = ctx.engine(QUICK)?;
-        let runtime = context::runtime(call.head)?;
-        let mut rows = Vec::new();
-        for service in services {
-            let analysis = project.analyze(service, &tree).map_err(|e| {
-                context::error(
-                    e,
-                    call.head,
-                    format!("reading the inputs of `{}`", service.name),
-                )
-            })?;
-            let status = runtime
-                .block_on(dockwright::status::of(&project, &analysis, &docker))
-                .map_err(|e| context::error(e, call.head, "asking the engine"))?;
-            rows.push(row(status, call.head));
-        }
-        Ok(Value::list(rows, call.head))
+        let docker = ctx.engine(Pace::Command)?;
+        let selection = super::selection(&names, rev.as_ref());
+        let statuses = usecase::status::status(&project, &selection, &docker)
+            .map_err(|e| ctx.fail(e, &super::args(&names, &rev), "asking the engine"))?;
+        Ok(Value::list(
+            statuses.into_iter().map(|s| row(s, call.head)).collect(),
+            call.head,
+        ))
     }
 }

@@ -2,13 +2,16 @@
 //! fresh, hardened, throwaway container.
 
 use dockwright::config::TestCommand;
-use dockwright::sandbox::{self, Request, RunResult};
+use dockwright::engine::Pace;
+use dockwright::sandbox::{Request, RunResult};
+use dockwright::usecase;
 use nu_plugin::{EngineInterface, EvaluatedCall, SimplePluginCommand};
 use nu_protocol::{
     record, Category, Example, LabeledError, Signature, Span, Spanned, SyntaxShape, Type, Value,
 };
 
-use crate::context::{self, Context, RUNS};
+use crate::context::Context;
+use crate::term;
 use crate::{values, DockwrightPlugin};
 
 /// `dockwright test`.
@@ -163,42 +166,26 @@ impl SimplePluginCommand for Test {
             None => Vec::new(),
         };
         let project = ctx.project()?;
-        // The core would reject an unknown revision or service too, but labelled on nothing;
-        // checking first labels the argument at fault.
-        if worktree {
-            ctx.services(&project, &project.config, &services)?;
-        } else {
-            let at = rev.clone().unwrap_or(Spanned {
-                item: "HEAD".into(),
-                span: call.head,
-            });
-            let (_, config) = ctx.snapshot(&project, Some(&at))?;
-            ctx.services(&project, &config, &services)?;
-        }
+        let target = super::flag(call, "target")?;
         let request = Request {
-            rev: rev.map(|r| r.item),
+            rev: rev.as_ref().map(|r| r.item.clone()),
             worktree,
-            services: services.into_iter().map(|s| s.item).collect(),
+            services: services.iter().map(|s| s.item.clone()).collect(),
             keep: call.has_flag("keep")?,
             timeout,
             command,
-            target: super::flag(call, "target")?.map(|t| t.item),
+            target: target.as_ref().map(|t| t.item.clone()),
             verbose: call.has_flag("verbose")?,
         };
-        let docker = ctx.engine(RUNS)?;
+        let docker = ctx.engine(Pace::Run)?;
         let interrupt = ctx.interrupt()?;
         // Stdout is the plugin protocol: the test's output, both streams, goes to stderr.
-        let mut output = dockwright::term::RunOutput::new(request.verbose, true);
-        let results = context::runtime(call.head)?
-            .block_on(async {
-                let cancel = interrupt.wait();
-                tokio::pin!(cancel);
-                sandbox::run(&project, &docker, &request, &mut output, cancel).await
-            })
-            .map_err(|e| context::error(e, call.head, "running the tests"))?;
-        for result in &results {
-            eprintln!("dockwright: {}", dockwright::term::summary(result));
-        }
+        let mut output = term::RunOutput::new(request.verbose, true);
+        let cancel = interrupt.wait();
+        tokio::pin!(cancel);
+        let args: Vec<&Spanned<String>> = rev.iter().chain(&services).chain(&target).collect();
+        let results = usecase::test::test(&project, &request, &docker, &mut output, cancel)
+            .map_err(|e| ctx.fail(e, &args, "running the tests"))?;
         let mut rows: Vec<Value> = results.into_iter().map(|r| row(r, call.head)).collect();
         Ok(match rows.len() {
             1 => rows.remove(0),

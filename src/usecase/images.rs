@@ -1,4 +1,4 @@
-//! `dockwright images`: the runtime images dockwright built for this project, newest first.
+//! `images`: the runtime images dockwright built for this project, newest first.
 
 use std::collections::BTreeMap;
 
@@ -26,10 +26,12 @@ pub struct Image {
 }
 
 /// The project's runtime images, newest first.
-pub async fn list(project: &Project, engine: &Engine) -> Result<Vec<Image>> {
-    let images = engine
-        .images_labelled(&[(labels::PROJECT, &project.name)])
-        .await?;
+pub fn images(project: &Project, engine: &Engine) -> Result<Vec<Image>> {
+    let images = super::block_on(async {
+        Ok(engine
+            .images_labelled(&[(labels::PROJECT, &project.name)])
+            .await?)
+    })?;
     Ok(images
         .into_iter()
         .filter(|i| i.labels.contains_key(labels::FINGERPRINT))

@@ -1,15 +1,24 @@
-//! Output for people on a terminal (colour, a spinner) and for programs otherwise.
+//! Output for people on a terminal (colour, a spinner) and for programs otherwise: how every
+//! face (the CLI, the hook binaries, the Nushell plugin) renders the core's events.
+//!
+//! It is a face's module, never the core's: the CLI declares it, and the hook binaries and the
+//! plugin include this same file (`#[path]`), so the three render alike while the core library
+//! cannot reach it.
+
+// Each face uses a part: the hooks never draw a table, the plugin never colours stdout.
+#![allow(dead_code)]
 
 use std::io::IsTerminal;
 
+use dockwright::build::Progress;
+use dockwright::sandbox::{short, RunResult};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::build::Progress;
-use crate::engine::build::BuildEvent;
+use dockwright::engine::build::BuildEvent;
 
 /// Whether colour may be used on a stream that is (or is not) a terminal.
 pub fn colour(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os(crate::env::NO_COLOR).is_none_or(|v| v.is_empty())
+    is_terminal && std::env::var_os(dockwright::env::NO_COLOR).is_none_or(|v| v.is_empty())
 }
 
 /// Whether stderr gets colour.
@@ -215,6 +224,10 @@ impl Progress for BuildProgress {
         self.line(format!("{service} | {text}"));
     }
 
+    fn warning(&mut self, _service: &str, text: &str) {
+        self.line(format!("warning: {text}"));
+    }
+
     fn finish(&mut self, service: &str, ok: bool) {
         let running: Vec<ProgressBar> = self.running.drain().map(|(_, bar)| bar).collect();
         for bar in running {
@@ -295,9 +308,12 @@ impl Progress for RunOutput {
     fn notice(&mut self, service: &str, text: &str) {
         self.build.notice(service, text)
     }
+    fn warning(&mut self, service: &str, text: &str) {
+        self.build.warning(service, text)
+    }
 }
 
-impl crate::sandbox::Output for RunOutput {
+impl dockwright::sandbox::Output for RunOutput {
     fn stdout(&mut self, service: &str, bytes: &[u8]) {
         self.write(service, false, bytes)
     }
@@ -307,10 +323,20 @@ impl crate::sandbox::Output for RunOutput {
     fn note(&mut self, text: &str) {
         eprintln!("dockwright: {text}");
     }
+    fn finished(&mut self, result: &RunResult) {
+        eprintln!("dockwright: {}", summary(result));
+        if let Some(id) = &result.container {
+            let id = &id[..12.min(id.len())];
+            eprintln!(
+                "dockwright: kept container {id}: enter it with `docker start -ai {id}` or `docker run --rm -it --volumes-from {id} {} sh`; remove it with `dockwright gc --all`",
+                result.image
+            );
+        }
+    }
 }
 
 /// The summary line of a test run.
-pub fn summary(r: &crate::sandbox::RunResult) -> String {
+pub fn summary(r: &RunResult) -> String {
     let colour = stderr_colour();
     let verdict = if r.passed {
         paint(colour, Style::Green, "passed")
@@ -324,7 +350,7 @@ pub fn summary(r: &crate::sandbox::RunResult) -> String {
     format!(
         "{} at {} in {}: {verdict} in {:.1}s",
         r.service,
-        crate::sandbox::short(&r.commit),
+        short(&r.commit),
         r.image,
         r.duration
     )

@@ -1,0 +1,199 @@
+//! The orchestration of a test run: the snapshot, the services, and for each the image (built
+//! when missing), the settings and the command, then the container.
+
+use std::time::Instant;
+
+use super::command;
+use super::container::Container;
+use super::payload;
+use super::request::{Cancel, Output, Request, RunResult};
+use super::settings::Settings;
+use super::short;
+use crate::build;
+use crate::config::ServiceConfig;
+use crate::engine::{Engine, ImageInfo};
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::project::{Analysis, Project};
+use crate::tree::Tree;
+
+/// Runs the tests of every requested service. Stops at the first service that cannot be run;
+/// a failing test is a result, not an error.
+pub async fn run(
+    project: &Project,
+    engine: &Engine,
+    request: &Request,
+    out: &mut dyn Output,
+    mut cancel: Cancel<'_>,
+) -> Result<Vec<RunResult>> {
+    let (tree, commit) = if request.worktree {
+        (project.worktree(), "worktree".to_string())
+    } else {
+        let rev = request.rev.as_deref().unwrap_or("HEAD");
+        let oid = project.repo.resolve(rev)?;
+        let tree = Tree::commit(project.repo.git(), oid).map_err(crate::repo::RepoError::from)?;
+        (tree, oid.to_string())
+    };
+    let config = if request.worktree {
+        project.config.clone()
+    } else {
+        project.config_in(&tree)?
+    };
+    let services: Vec<ServiceConfig> = project
+        .services(&config, &request.services)?
+        .into_iter()
+        .cloned()
+        .collect();
+    let listed = if request.worktree {
+        Some(payload::worktree_files(project)?)
+    } else {
+        None
+    };
+    let mut results = Vec::new();
+    for service in &services {
+        let label = if services.len() > 1 {
+            service.name.clone()
+        } else {
+            String::new()
+        };
+        let one = One {
+            project,
+            engine,
+            request,
+            tree: &tree,
+            commit: &commit,
+            service,
+            label,
+            listed: listed.as_deref(),
+        };
+        let result = one.run(out, cancel.as_mut()).await?;
+        out.finished(&result);
+        results.push(result);
+    }
+    Ok(results)
+}
+
+pub(super) struct Prepared {
+    pub(super) analysis: Analysis,
+    pub(super) image: String,
+    pub(super) settings: Settings,
+    pub(super) argv: Vec<String>,
+    /// The source is baked into the image (`--target`): nothing to upload.
+    pub(super) baked: bool,
+}
+
+pub(super) struct One<'a> {
+    pub(super) project: &'a Project,
+    pub(super) engine: &'a Engine,
+    pub(super) request: &'a Request,
+    pub(super) tree: &'a Tree<'a>,
+    pub(super) commit: &'a str,
+    pub(super) service: &'a ServiceConfig,
+    /// Output prefix when several services run.
+    pub(super) label: String,
+    pub(super) listed: Option<&'a [String]>,
+}
+
+impl One<'_> {
+    async fn run(&self, out: &mut dyn Output, mut cancel: Cancel<'_>) -> Result<RunResult> {
+        let started = Instant::now();
+        // Building can take minutes: Ctrl-C must stop it too (dropping the request ends the build).
+        let prepared = tokio::select! {
+            prepared = self.prepare(out) => prepared?,
+            _ = cancel.as_mut() => return Err(self.interrupted()),
+        };
+        let Prepared {
+            analysis,
+            image,
+            settings,
+            argv,
+            baked,
+        } = prepared;
+        let mut container = Container::create(self, &analysis, &image, &settings, &argv).await?;
+        let result = self
+            .drive(
+                &mut container,
+                &image,
+                &settings,
+                baked,
+                out,
+                cancel,
+                started,
+            )
+            .await;
+        match (&result, self.request.keep) {
+            (Ok(_), true) => container.keep(),
+            _ => container.remove().await,
+        }
+        result
+    }
+
+    pub(super) fn interrupted(&self) -> Error {
+        Error::Message {
+            message: format!(
+                "the test run of `{}` was interrupted; nothing was left behind",
+                self.service.name
+            ),
+            help: None,
+            exit: Exit::Interrupted,
+        }
+    }
+
+    async fn prepare(&self, out: &mut dyn Output) -> Result<Prepared> {
+        let analysis = self.project.analyze(self.service, self.tree)?;
+        for warning in &analysis.inputs.warnings {
+            out.note(&format!("warning: {warning}"));
+        }
+        // The usual case, the runtime image exists: one inspect says so and gives its user and
+        // workdir (going through a build would inspect it twice).
+        let (image, baked, existing) = match &self.request.target {
+            Some(stage) => (self.build_target(stage, out).await?, true, None),
+            None => match self.engine.image(&analysis.image()).await? {
+                Some(info) => (analysis.image(), false, Some(info)),
+                None => {
+                    let outcome =
+                        build::build(self.project, &analysis, self.tree, self.engine, out).await?;
+                    if outcome.built {
+                        out.note(&format!(
+                            "built runtime image {} for {}",
+                            outcome.image,
+                            short(self.commit)
+                        ));
+                    }
+                    (outcome.image, false, None)
+                }
+            },
+        };
+        let info: ImageInfo = match existing {
+            Some(info) => info,
+            None => self.engine.image(&image).await?.ok_or_else(|| {
+                Error::msg(
+                    format!("image `{image}` vanished before the test run"),
+                    "run the tests again",
+                )
+            })?,
+        };
+        let mut settings = Settings::new(&self.service.sandbox, &info.user, &info.workdir);
+        if let Some(timeout) = self.request.timeout {
+            settings.timeout = timeout;
+        }
+        let (argv, origin) = command::resolve(self.service, self.tree, &self.request.command)?;
+        if self.request.verbose {
+            out.note(&format!(
+                "service `{}`: image {image}, command `{}` (from {origin})",
+                self.service.name,
+                argv.join(" ")
+            ));
+            for line in settings.describe() {
+                out.note(&format!("  {line}"));
+            }
+        }
+        Ok(Prepared {
+            analysis,
+            image,
+            settings,
+            argv,
+            baked,
+        })
+    }
+}
