@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::yaml::{self, Node};
 use super::{shown, Finding};
+use crate::config::ServiceConfig;
 use crate::error::{Error, Result};
 
 /// The file names compose reads, and the override files people keep beside them.
@@ -127,8 +128,11 @@ pub fn builds(files: &[ComposeFile]) -> Vec<Build> {
     out
 }
 
-/// The compose rules for the compose files at `root`.
-pub fn check(root: &Path, files: &[ComposeFile]) -> Vec<Finding> {
+/// The compose rules for the compose files at `root`. `owned` are the services dockwright
+/// builds a runtime image for from its own configuration (`dockwright.toml`, or the zero-config
+/// `Dockerfile.runtime`): a compose service that is one of them (by name, or by building its
+/// context) must run that image.
+pub fn check(root: &Path, files: &[ComposeFile], owned: &[ServiceConfig]) -> Vec<Finding> {
     let mut out = Vec::new();
     for file in files {
         let doc = match &file.doc {
@@ -199,6 +203,9 @@ pub fn check(root: &Path, files: &[ComposeFile]) -> Vec<Finding> {
                     });
                 }
             }
+            if !production {
+                out.extend(not_runtime_image(file, text, service, definition, owned));
+            }
             if production {
                 let target = definition.get("build").and_then(|b| b.get("target"));
                 if let Some((target, value)) = target
@@ -220,6 +227,80 @@ pub fn check(root: &Path, files: &[ComposeFile]) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A development service of a compose file that builds its own image, or runs another one,
+/// where it should run the dockwright service's runtime image: that image is what dockwright
+/// fingerprints, rebuilds and reports stale, so any other one goes stale unseen (the templates
+/// before `dockwright up` built the `development` stage).
+fn not_runtime_image(
+    file: &str,
+    text: &str,
+    service: &str,
+    definition: &Node,
+    owned: &[ServiceConfig],
+) -> Option<Finding> {
+    let context = build_context(definition);
+    let runtime = owned
+        .iter()
+        .find(|s| s.name == service)
+        .or_else(|| owned.iter().find(|s| Some(&s.context) == context.as_ref()))?;
+    let var = crate::up::compose::image_var(&runtime.name);
+    let image = definition.get("image");
+    if image
+        .and_then(Node::as_str)
+        .is_some_and(|i| i.contains(&format!("${{{var}}}")) || i.contains(&format!("${{{var}:")))
+    {
+        return None;
+    }
+    let wanted = format!(
+        "image: ${{{var}:-{}-runtime-image:run-dockwright-up}}",
+        runtime.name.to_lowercase()
+    );
+    let fix = format!(
+        "run the runtime image: `{wanted}` with `pull_policy: never`{}, and start it with `dockwright up` (in the justfile: `dev: dockwright up`); by hand, `eval \"$(dockwright env)\"` sets the variable",
+        if definition.get("build").is_some() { " instead of the `build:` section" } else { "" }
+    );
+    let (line, what) = match (definition.get("build"), image) {
+        (Some(build), _) => {
+            let target = build.get("target").and_then(Node::as_str);
+            let what = match target {
+                Some(t) => format!("builds its own image (the `{}` target)", shown(t)),
+                None => "builds its own image".to_string(),
+            };
+            (key_line(text, build.line, "build"), what)
+        }
+        (None, Some(image)) => (
+            image.line,
+            format!("runs `{}`", shown(image.as_str().unwrap_or("?"))),
+        ),
+        (None, None) => return None,
+    };
+    Some(Finding {
+        rule: "compose-not-runtime-image",
+        file: file.to_string(),
+        line,
+        message: format!(
+            "service `{}` {what}, not the runtime image of dockwright service `{}`: after a change to the dependency manifests it runs an image nothing checks",
+            shown(service),
+            runtime.name
+        ),
+        fix,
+    })
+}
+
+/// The line of the `key:` whose value is written at `value_line`: the same line for a scalar
+/// or a flow collection, the line above for a block one (the value's line is its first entry).
+fn key_line(text: &str, value_line: usize, key: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    (1..=value_line.min(lines.len()))
+        .rev()
+        .find(|&n| {
+            let line = lines[n - 1].trim_start().trim_start_matches("- ");
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .unwrap_or(value_line)
 }
 
 /// The build context of a service definition, relative to the root ("" for the root).

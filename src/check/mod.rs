@@ -64,6 +64,10 @@ pub const RULES: &[(&str, &str)] = &[
         "a dependency manifest that `.dockerignore` hides from the build",
     ),
     (
+        "compose-not-runtime-image",
+        "a compose development service that builds or names its own image instead of running the service's runtime image",
+    ),
+    (
         "invalid-compose-file",
         "a compose file that is not valid YAML (named with its line and column)",
     ),
@@ -102,7 +106,15 @@ pub(crate) fn shown(text: &str) -> String {
 pub fn check(root: &Path) -> Result<Vec<Finding>> {
     let config = Config::load(root)?;
     let files = compose::read(root)?;
-    let services = services(root, &config, &compose::builds(&files));
+    let builds = compose::builds(&files);
+    // The services dockwright builds from its own configuration, not from compose's builds.
+    let owned: &[ServiceConfig] =
+        if config.path.is_some() || root.join(crate::config::DEFAULT_DOCKERFILE).is_file() {
+            &config.services
+        } else {
+            &[]
+        };
+    let services = services(root, &config, &builds);
     let mut findings = Vec::new();
     for service in &services {
         findings.extend(dockerfile::runtime(root, service)?);
@@ -119,7 +131,7 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
             findings.extend(dockerfile::production(root, &file)?);
         }
     }
-    findings.extend(compose::check(root, &files));
+    findings.extend(compose::check(root, &files, owned));
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
     });

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod env;
 mod external;
 mod gc;
 mod hooks;
@@ -58,6 +59,8 @@ enum Command {
     Images(images::Args),
     /// Make the runtime images fresh, start compose on them, watch the inputs and swap.
     Up(up::Args),
+    /// Print the variables that name the current runtime images for `docker compose` by hand.
+    Env(env::Args),
     /// Run `dockwright-<name>` found on PATH.
     #[command(external_subcommand)]
     External(Vec<OsString>),
@@ -65,7 +68,8 @@ enum Command {
 
 /// The names of the built-in commands, for "did you mean".
 const COMMANDS: &[&str] = &[
-    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "up", "help",
+    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "up", "env",
+    "help",
 ];
 
 /// Runs the CLI and returns the process exit code.
@@ -95,6 +99,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Check(args) => check::exec(&ctx, args),
                 Command::Images(args) => images::exec(&ctx, args),
                 Command::Up(args) => up::exec(&ctx, args),
+                Command::Env(args) => env::exec(&ctx, args),
                 Command::External(args) => external::exec(args),
             }
         }

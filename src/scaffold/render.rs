@@ -42,6 +42,7 @@ impl Engine {
         });
         env.add_filter("argv", argv);
         env.add_filter("tojson", tojson);
+        env.add_filter("runtime_image", runtime_image);
         Engine {
             env,
             user_dir: user_dir.map(Path::to_path_buf),
@@ -141,6 +142,24 @@ fn argv(command: &str) -> std::result::Result<Value, minijinja::Error> {
             format!("the command `{command}` has an unclosed quote"),
         )
     })
+}
+
+/// What a compose service runs for the dockwright service `service`: the runtime image that
+/// `dockwright up` (or `dockwright env`) names in its variable, else a reference that exists
+/// nowhere and says what to run, so compose by hand never starts an old image.
+fn runtime_image(service: &str) -> String {
+    let placeholder: String = service
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' | '.' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect();
+    format!(
+        "${{{}:-{placeholder}-runtime-image:run-dockwright-up}}",
+        crate::up::compose::image_var(service)
+    )
 }
 
 /// The words of `command`, or `None` when a quote is not closed.

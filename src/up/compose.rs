@@ -5,9 +5,11 @@
 //! compose file has, dockwright sets `DOCKWRIGHT_IMAGE_<SERVICE>` (the name upper-cased, `-` and
 //! `.` as `_`) to the image of the current fingerprint, and adds an override file that sets the
 //! service's `image:` to the same reference and `pull_policy: never`, and runs compose with
-//! `--no-build`. The scaffolded `compose.yaml` reads the variable
-//! (`image: ${DOCKWRIGHT_IMAGE_APP:?…}`), so `docker compose up` by hand without it stops with
-//! the message that says how to get it instead of starting an old image; the override makes
+//! `--no-build`. The scaffolded `compose.yaml` reads the variable, with a default that exists
+//! nowhere and says what to run (`image: ${DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}`,
+//! `pull_policy: never`): `docker compose up` by hand without it stops on "no such image" instead
+//! of starting an old image, while `ps`, `logs` and `down` need no variable; `dockwright env`
+//! prints it for compose by hand. The override makes
 //! `up` run the runtime image also in a compose file that builds its own (`build:` sections of
 //! an existing project, or of the templates before issue 12), so compose never builds a second
 //! image beside it.

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod check;
+pub mod env;
 pub mod gc;
 pub mod hooks;
 pub mod images;

@@ -215,6 +215,15 @@ fn status_build_images_inputs_as_tables() {
         "labels are columns"
     );
     assert_eq!(images[0]["fingerprint"], built[0]["fingerprint"]);
+    // The variable compose reads names the fresh image, for `load-env`.
+    assert_eq!(
+        nu.json("dockwright env"),
+        json!({ "DOCKWRIGHT_IMAGE_APP": built[0]["image"] })
+    );
+    assert_eq!(
+        nu.json("dockwright env | load-env; $env.DOCKWRIGHT_IMAGE_APP"),
+        built[0]["image"]
+    );
 
     // A dependency changes: the image is stale, and the change is named.
     nu.repo.write("requirements.txt", "six==1.17.0\n");
@@ -225,6 +234,15 @@ fn status_build_images_inputs_as_tables() {
     assert_eq!(
         nu.json("dockwright status | get changed.0"),
         json!([{ "path": "requirements.txt", "change": "changed" }])
+    );
+    // A stale image is never named: the error says what changed and what to run.
+    let out = nu.output("dockwright env");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("`app` is stale (requirements.txt changed)")
+            && err.contains("dockwright build app"),
+        "{err}"
     );
 }
 

@@ -43,6 +43,7 @@ fn check_finds_each_mistake_in_a_seeded_bad_project() {
         ("unpinned-base", "Dockerfile", 1),
         ("development-in-production", "Dockerfile", 3),
         ("root-user", "Dockerfile", 4),
+        ("compose-not-runtime-image", "compose.yaml", 3),
         ("whole-project-mounted", "compose.yaml", 5),
         ("node-modules-not-isolated", "compose.yaml", 5),
         ("development-in-production", "compose.prod.yaml", 5),
@@ -66,7 +67,7 @@ fn check_finds_each_mistake_in_a_seeded_bad_project() {
         "{}",
         text.stdout
     );
-    assert!(text.stdout.contains("12 mistakes found"), "{}", text.stdout);
+    assert!(text.stdout.contains("13 mistakes found"), "{}", text.stdout);
 
     // A runtime image that copies one manifest of two: the other is named, at the COPY.
     let repo = TestRepo::new();
@@ -107,6 +108,62 @@ fn check_accepts_the_fixes_it_suggests() {
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(rules, ["node-modules-not-isolated"]);
+}
+
+/// A project scaffolded before `dockwright up`: its compose.yaml builds the `development` stage
+/// itself. `check` says to run the runtime image instead, and accepts the result.
+#[test]
+fn check_moves_an_old_scaffold_onto_the_runtime_image() {
+    let repo = sample("python-pip");
+    repo.dockwright(&["init"]).ok();
+    let current = repo.read("compose.yaml");
+    let image_line = "    image: ${DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}\n    # The runtime image is dockwright's, never pulled or built by compose.\n    pull_policy: never\n";
+    assert!(current.contains(image_line), "{current}");
+    // The compose.yaml of the templates before: a `build:` of the development target.
+    let old = current.replace(
+        image_line,
+        "    build:\n      context: .\n      target: development\n",
+    );
+    repo.write("compose.yaml", &old);
+    let line = old.lines().position(|l| l == "    build:").unwrap() + 1;
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["rule"], "compose-not-runtime-image");
+    assert_eq!(findings[0]["file"], "compose.yaml");
+    assert_eq!(findings[0]["line"], line);
+    assert_eq!(
+        findings[0]["message"],
+        "service `app` builds its own image (the `development` target), not the runtime image of dockwright service `app`: after a change to the dependency manifests it runs an image nothing checks"
+    );
+    assert_eq!(
+        findings[0]["fix"],
+        "run the runtime image: `image: ${DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}` with `pull_policy: never` instead of the `build:` section, and start it with `dockwright up` (in the justfile: `dev: dockwright up`); by hand, `eval \"$(dockwright env)\"` sets the variable"
+    );
+
+    // Another image named outright is the same mistake, at its line.
+    let pinned = current.replace(
+        "${DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}",
+        "python:3.12-slim",
+    );
+    repo.write("compose.yaml", &pinned);
+    let run = repo.dockwright(&["check", "--format", "json"]).code(4);
+    let findings = run.json();
+    assert_eq!(
+        findings[0]["rule"], "compose-not-runtime-image",
+        "{findings}"
+    );
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("service `app` runs `python:3.12-slim`, not the runtime image"),
+        "{findings}"
+    );
+
+    // The fix as suggested: nothing found.
+    repo.write("compose.yaml", &current);
+    repo.dockwright(&["check"]).ok();
 }
 
 /// The `root-user` finding of a project whose runtime Dockerfile is `dockerfile`: its fix.

@@ -72,6 +72,7 @@ impl SimplePluginCommand for Dockwright {
                     "dockwright hooks uninstall",
                     "dockwright init",
                     "dockwright check",
+                    "dockwright env",
                 ]
                 .into_iter()
                 .map(Value::test_string)

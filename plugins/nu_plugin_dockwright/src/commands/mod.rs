@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod dockwright;
+mod env;
 mod gc;
 mod hooks;
 mod images;
@@ -15,6 +16,7 @@ mod test;
 pub use build::Build;
 pub use check::Check;
 pub use dockwright::Dockwright;
+pub use env::Env;
 pub use gc::Gc;
 pub use hooks::{Hooks, HooksInstall, HooksUninstall};
 pub use images::Images;
@@ -52,6 +54,7 @@ pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {
         Box::new(HooksUninstall),
         Box::new(Init),
         Box::new(Check),
+        Box::new(Env),
     ]
 }
 
