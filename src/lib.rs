@@ -42,14 +42,6 @@ pub mod status;
 pub mod suggest;
 pub mod tree;
 pub mod up;
-
-// Transitional, for `up` only: it renders its own events (colour, build progress) and has not
-// moved that into the CLI yet; until it does, it reaches the faces' presentation module here.
-// Nothing else in the core may use it. `extern crate self` lets that file name the core as
-// `dockwright::`, as the faces do.
-extern crate self as dockwright;
-#[path = "cli/term.rs"]
-pub(crate) mod term;
 pub mod usecase;
 
 pub use error::Error;

@@ -1,11 +1,10 @@
-//! What `dockwright up` reports: one [`Event`] per thing that happened, rendered as one line for
-//! people or one JSON object per line for programs (`--format json`, the Nushell plugin's
-//! `dockwright watch` stream).
+//! What `dockwright up` reports: one [`Event`] per thing that happened, as one JSON object per
+//! line for programs (`--format json`, the Nushell plugin's `dockwright watch` stream); the
+//! faces render it for people.
 
 use std::time::{Duration, SystemTime};
 
 use crate::inputs::Change;
-use crate::term::{paint, Style};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -137,71 +136,6 @@ impl Event {
     pub fn json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// The event as one line for people (`dockwright: app: …`).
-    pub fn line(&self, colour: bool) -> String {
-        let who = match &self.service {
-            Some(s) => format!("{}: ", paint(colour, Style::Bold, s)),
-            None => String::new(),
-        };
-        let secs = |d: Option<f64>| format!("{:.1}s", d.unwrap_or_default());
-        let image = self.image.as_deref().unwrap_or("the runtime image");
-        let log = self.log.as_deref().unwrap_or("");
-        let message = self.message.as_deref().unwrap_or("");
-        let text = match self.event {
-            Kind::Fresh => format!("`{image}` is fresh"),
-            Kind::Building if log.is_empty() => format!("building `{image}`"),
-            Kind::Building => format!(
-                "building `{image}` in the background (the old container keeps serving); log: {log}"
-            ),
-            Kind::Built => format!("built `{image}` in {}", secs(self.duration)),
-            Kind::Started => "compose started the services".to_string(),
-            Kind::Watching => format!(
-                "watching {} input{} (Ctrl-C stops)",
-                self.inputs.len(),
-                if self.inputs.len() == 1 { "" } else { "s" }
-            ),
-            Kind::Changed => paint(
-                colour,
-                Style::Yellow,
-                &crate::hooks::freshness::changes(&self.inputs),
-            ),
-            Kind::Swapped => paint(
-                colour,
-                Style::Green,
-                &format!(
-                    "now runs `{image}` (container recreated, {} of downtime)",
-                    secs(self.duration)
-                ),
-            ),
-            Kind::Failed => paint(
-                colour,
-                Style::Red,
-                &format!(
-                    "{message}; the old container keeps serving{}",
-                    if log.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; log: {log}")
-                    }
-                ),
-            ),
-            Kind::Invalid => paint(
-                colour,
-                Style::Red,
-                &format!("{message}; still watching, the next valid save resumes"),
-            ),
-            Kind::Recovered => "the project reads well again".to_string(),
-            Kind::EngineLost => paint(
-                colour,
-                Style::Red,
-                &format!("{message}; still watching, resuming when the engine answers"),
-            ),
-            Kind::EngineBack => "the engine answers again".to_string(),
-            Kind::Stopped => "stopped".to_string(),
-        };
-        format!("dockwright: {who}{text}")
-    }
 }
 
 #[cfg(test)]
@@ -221,24 +155,5 @@ mod tests {
         assert_eq!(v["duration"], 1.234);
         assert!(v["time"].as_str().unwrap().ends_with('Z'));
         assert!(v["inputs"].as_array().unwrap().is_empty());
-    }
-
-    #[test]
-    fn lines_name_the_inputs_and_the_log() {
-        let e = Event::new(Kind::Changed)
-            .service("app")
-            .inputs(vec![Change {
-                path: "requirements.txt".into(),
-                change: "changed",
-            }]);
-        assert_eq!(e.line(false), "dockwright: app: requirements.txt changed");
-        let f = Event::new(Kind::Failed)
-            .service("app")
-            .message("the build failed\n at `RUN x`")
-            .log(".git/dockwright/up-app.log");
-        assert_eq!(
-            f.line(false),
-            "dockwright: app: the build failed at `RUN x`; the old container keeps serving; log: .git/dockwright/up-app.log"
-        );
     }
 }

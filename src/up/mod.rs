@@ -51,15 +51,20 @@ pub struct Options {
     pub detach: bool,
     /// Compose's own output goes to stderr, so that stdout holds only events.
     pub events_only_on_stdout: bool,
-    /// Show every line of start-up builds.
-    pub verbose: bool,
 }
 
 /// Where the events go.
 pub type Sink<'a> = &'a mut dyn FnMut(&Event);
 
 /// Runs `dockwright up` in the repository that contains `dir`; returns how the process ends.
-pub fn run(dir: &Path, options: &Options, engine: Engine, sink: Sink<'_>) -> Result<Exit> {
+/// Start-up builds report their steps to `progress`; everything else is an [`Event`] to `sink`.
+pub fn run(
+    dir: &Path,
+    options: &Options,
+    engine: Engine,
+    sink: Sink<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Exit> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -69,10 +74,16 @@ pub fn run(dir: &Path, options: &Options, engine: Engine, sink: Sink<'_>) -> Res
                 "this is a bug; please report it",
             )
         })?;
-    runtime.block_on(run_async(dir, options, engine, sink))
+    runtime.block_on(run_async(dir, options, engine, sink, progress))
 }
 
-async fn run_async(dir: &Path, options: &Options, engine: Engine, sink: Sink<'_>) -> Result<Exit> {
+async fn run_async(
+    dir: &Path,
+    options: &Options,
+    engine: Engine,
+    sink: Sink<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Exit> {
     let project = Project::discover(dir)?;
     let root = project.repo.root().to_path_buf();
     let state_dir = project.repo.git_dir().join(crate::hooks::background::DIR);
@@ -103,9 +114,8 @@ async fn run_async(dir: &Path, options: &Options, engine: Engine, sink: Sink<'_>
             sink(&Event::new(Kind::Fresh).service(name).image(&image));
         } else {
             sink(&Event::new(Kind::Building).service(name).image(&image));
-            let mut progress = crate::term::BuildProgress::new(options.verbose);
             let outcome =
-                crate::build::build(&project, &analysis, &tree, &engine, &mut progress).await?;
+                crate::build::build(&project, &analysis, &tree, &engine, &mut *progress).await?;
             sink(
                 &Event::new(Kind::Built)
                     .service(name)
