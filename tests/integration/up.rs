@@ -35,7 +35,8 @@ fn project(repo: &TestRepo) {
         format!(
             r#"services:
   app:
-    image: ${{DOCKWRIGHT_IMAGE_APP:?run `dockwright up`}}
+    image: ${{DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}}
+    pull_policy: never
     labels:
       dev.dockwright.project: "{project}"
     volumes:
@@ -247,16 +248,56 @@ fn detach_runs_the_fingerprinted_image_and_compose_by_hand_never_runs_an_old_one
         again.stdout
     );
 
-    // By hand, without the image from dockwright, compose refuses and says what to run.
+    // By hand, without the image from dockwright, compose stops on a reference that exists
+    // nowhere and says what to run; the running container is left as it was.
     let by_hand = compose(&repo, &["up", "-d"], &[]);
     assert!(!by_hand.status.success());
     let err = String::from_utf8_lossy(&by_hand.stderr);
-    assert!(
-        err.contains("DOCKWRIGHT_IMAGE_APP") && err.contains("dockwright up"),
-        "{err}"
+    assert!(err.contains("app-runtime-image:run-dockwright-up"), "{err}");
+    assert_eq!(running_image(&repo), Some((image_id(image), true)));
+    // Commands that start nothing need no variable.
+    assert!(compose(&repo, &["ps"], &[]).status.success());
+
+    // `dockwright env` names the current image for compose by hand, as `export` lines.
+    let env = repo.dockwright(&["env"]).ok();
+    assert_eq!(
+        env.stdout,
+        format!("export DOCKWRIGHT_IMAGE_APP='{image}'\n")
     );
-    let before = containers(&repo);
-    assert_eq!(before.len(), 1);
+    // A changed manifest: no image is named, the change is, and so is the fix.
+    repo.write("requirements.txt", "flask==3.1.0\n");
+    let stale = repo.dockwright(&["env"]).code(4);
+    assert_eq!(stale.stdout, "");
+    assert!(
+        stale
+            .stderr
+            .contains("`app` is stale (requirements.txt changed)")
+            && stale.stderr.contains("run `dockwright build app` first"),
+        "{}",
+        stale.stderr
+    );
+    let built = repo.dockwright(&["build", "--format", "json"]).ok().json();
+    let new_image = built[0]["image"].as_str().unwrap().to_string();
+    let vars = repo.dockwright(&["env", "--format", "json"]).ok().json();
+    assert_eq!(vars[0]["name"], "DOCKWRIGHT_IMAGE_APP");
+    assert_eq!(vars[0]["image"], new_image.as_str());
+    // By hand with the variable, compose runs the new runtime image and builds nothing.
+    let by_hand = compose(
+        &repo,
+        &["up", "-d"],
+        &[("DOCKWRIGHT_IMAGE_APP", new_image.as_str())],
+    );
+    assert!(
+        by_hand.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_hand.stderr)
+    );
+    assert_eq!(running_image(&repo), Some((image_id(&new_image), true)));
+    let mut images = project_images(&repo);
+    images.sort();
+    let mut expected = vec![image.to_string(), new_image];
+    expected.sort();
+    assert_eq!(images, expected, "compose built nothing of its own");
 
     drop(_down);
     assert!(containers(&repo).is_empty());
@@ -396,35 +437,50 @@ fn ctrl_c_during_a_background_build_leaves_no_image_and_no_container() {
     let dockerfile = repo.read("Dockerfile.runtime");
     repo.write(
         "Dockerfile.runtime",
-        format!("{dockerfile}RUN echo {marker} && sleep 600\n"),
+        // The marker after the sleep: busybox's sh execs the last command of `-c` in its own
+        // place, so only a shell still waiting to run the marker's echo shows it.
+        format!("{dockerfile}RUN sleep 600 && echo {marker}\n"),
     );
-    up.until("building");
-    // Wait until the step runs (its container exists), so the interrupt hits a running build.
+    let building = up.until("building");
+    let log = building
+        .last()
+        .and_then(|e| e["log"].as_str())
+        .map(|l| repo.path().join(l))
+        .expect("the background build names its log");
+    // Wait until the step runs, so the interrupt hits a running build. BuildKit runs a step as a
+    // process of the engine's, not as a container `docker ps` lists: look for the step's process
+    // on this host (the engine is local), which both builders have while the step runs.
     let step = || {
-        let out = Command::new("docker")
-            .args(["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Command}}"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter(|l| l.contains(&marker))
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(&marker) && cmdline.contains("sleep 600 &&") {
+                found.push(cmdline);
+            }
+        }
+        found
     };
     let deadline = Instant::now() + EVENT_WAIT;
     while step().is_empty() {
-        assert!(Instant::now() < deadline, "the slow step never started");
+        assert!(
+            Instant::now() < deadline,
+            "the slow step never started; build log:\n{}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let (code, rest) = up.interrupt();
     assert_eq!(code, 130);
     assert!(rest.iter().any(|e| e["event"] == "stopped"), "{rest:?}");
-    // The engine cancels the abandoned build and removes its container.
+    // The engine cancels the abandoned build and ends its step.
     let deadline = Instant::now() + EVENT_WAIT;
     while !step().is_empty() {
         assert!(
             Instant::now() < deadline,
-            "the build's container is left: {:?}",
+            "the build's step is left running: {:?}",
             step()
         );
         std::thread::sleep(Duration::from_millis(100));
