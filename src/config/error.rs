@@ -52,6 +52,8 @@ pub(super) fn syntax_error(text: &str, path: &Path, e: &toml::de::Error) -> Conf
     let message = e.message().trim().to_string();
     let help = if let Some(help) = duration_help(&message) {
         help
+    } else if let Some(help) = super::sandbox::help(&message) {
+        help
     } else if message.contains("untagged enum TestCommand") {
         "`test` is a shell line or a list of arguments: `test = \"pytest -q\"` or `test = [\"pytest\", \"-q\"]`".to_string()
     } else if message.starts_with("unknown field") {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 pub use build::{BuildSettings, SecretConfig};
 pub use error::{line_column, ConfigError};
-pub use sandbox::SandboxConfig;
+pub use sandbox::{Limit, SandboxConfig};
 pub use schema::{OnStale, ServiceConfig, TestCommand};
 pub use values::{clean_relative, parse_bytes};
 
@@ -124,14 +124,6 @@ impl Config {
                     "give the Dockerfile's path relative to the service's context",
                 )
             })?;
-            if let Some(memory) = &raw.sandbox.memory {
-                parse_bytes(memory).ok_or_else(|| {
-                    invalid(
-                        format!("service `{name}`: sandbox.memory `{memory}` is not a size"),
-                        "write a number with a unit: `512m`, `2g`",
-                    )
-                })?;
-            }
             if let Some(TestCommand::Argv(argv)) = &raw.test {
                 if argv.is_empty() {
                     return Err(invalid(
@@ -296,5 +288,59 @@ mod tests {
         assert!(text.contains("line 2"), "{text}");
         let err = parse("[services.api.sandbox]\ntimeout = \"0s\"\n").unwrap_err();
         assert!(err.to_string().contains("out of range"), "{err}");
+    }
+
+    // Regression (issue 18): each of these used to lift the limit or run as root, silently.
+    #[test]
+    fn empty_zero_or_negative_sandbox_values_are_errors_naming_key_value_and_range() {
+        let cases = [
+            ("user = \"\"", "`user = \"\"` is empty", "a user name or uid[:gid]", 8),
+            ("pids = 0", "`pids = 0` is out of range", "1 to 4194304 processes", 8),
+            ("pids = -1", "`pids = -1` is out of range", "1 to 4194304 processes", 8),
+            ("cpus = 0.0", "`cpus = 0.0` is out of range", "0.01 to 1024 cores", 8),
+            ("cpus = -2", "`cpus = -2` is out of range", "0.01 to 1024 cores", 8),
+            ("memory = \"\"", "`memory = \"\"` is not a size", "6m or more", 10),
+            ("memory = \"0\"", "`memory = \"0\"` is not a size", "6m or more", 10),
+            ("memory = 0", "`memory = 0` is out of range", "6m or more", 10),
+            ("memory = \"1k\"", "`memory = \"1k\"` is out of range", "6m or more", 10),
+        ];
+        for (line, says, range, column) in cases {
+            let text = format!("[services.api]\ntest = \"true\"\n[services.api.sandbox]\n{line}\n");
+            let err = parse(&text).unwrap_err();
+            let shown = err.to_string();
+            assert!(
+                shown.starts_with(&format!(
+                    "`/repo/dockwright.toml` line 4, column {column}: {says}"
+                )),
+                "{line}: {shown}"
+            );
+            assert!(shown.contains(range), "{line}: {shown}");
+            let key = line.split(' ').next().unwrap();
+            let help = err.help().unwrap();
+            assert!(help.contains(&format!("`{key} = ")), "{line}: {help}");
+        }
+    }
+
+    #[test]
+    fn limits_are_lifted_only_by_name() {
+        let config = parse(
+            "[services.api.sandbox]\npids = \"unlimited\"\ncpus = \"unlimited\"\nmemory = \"unlimited\"\n",
+        )
+        .unwrap();
+        let sandbox = &config.services[0].sandbox;
+        assert_eq!(sandbox.pids, Some(Limit::Unlimited));
+        assert_eq!(sandbox.cpus, Some(Limit::Unlimited));
+        assert_eq!(sandbox.memory, Some(Limit::Unlimited));
+        let config =
+            parse("[services.api.sandbox]\npids = 64\ncpus = 1\nmemory = \"512m\"\n").unwrap();
+        let sandbox = &config.services[0].sandbox;
+        assert_eq!(sandbox.pids, Some(Limit::Value(64)));
+        assert_eq!(sandbox.cpus, Some(Limit::Value(1.0)));
+        assert_eq!(sandbox.memory, Some(Limit::Value(512 << 20)));
+        let err = parse("[services.api.sandbox]\npids = \"lots\"\n").unwrap_err();
+        assert!(err.to_string().contains("`pids = \"lots\"`"), "{err}");
+        let err = parse("[services.api.sandbox]\npids = true\n").unwrap_err();
+        assert!(err.to_string().contains("invalid type for `pids`"), "{err}");
+        assert!(err.help().unwrap().contains("unlimited"), "{err:?}");
     }
 }

@@ -61,6 +61,8 @@ pub struct RunResult {
     pub files: usize,
     /// Bytes shipped into the container.
     pub bytes: u64,
+    /// The hardened defaults the service's `dockwright.toml` weakened, said on every run.
+    pub relaxed: Vec<super::settings::Relaxation>,
 }
 
 /// A future that resolves when the run must stop (Ctrl-C, SIGTERM, the plugin's signal).

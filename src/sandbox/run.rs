@@ -177,6 +177,13 @@ impl One<'_> {
         if let Some(timeout) = self.request.timeout {
             settings.timeout = timeout;
         }
+        // Never silent: one line per weakened default, on every run, verbose or not.
+        for relaxation in &settings.relaxed {
+            out.note(&format!(
+                "service `{}` relaxes the sandbox: {relaxation}",
+                self.service.name
+            ));
+        }
         let (argv, origin) = command::resolve(self.service, self.tree, &self.request.command)?;
         if self.request.verbose {
             out.note(&format!(

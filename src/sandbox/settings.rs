@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bollard::models::HostConfig;
 
-use crate::config::{parse_bytes, SandboxConfig};
+use crate::config::{parse_bytes, Limit, SandboxConfig};
 
 /// Default memory limit.
 pub const DEFAULT_MEMORY: &str = "2g";
@@ -33,12 +33,12 @@ pub struct Settings {
     pub no_new_privileges: bool,
     /// `uid:gid` or a user name.
     pub user: String,
-    /// Memory limit in bytes.
-    pub memory: i64,
-    /// Process limit.
-    pub pids: i64,
-    /// CPU limit in cores.
-    pub cpus: f64,
+    /// Memory limit in bytes; None when lifted (`memory = "unlimited"`).
+    pub memory: Option<i64>,
+    /// Process limit; None when lifted.
+    pub pids: Option<i64>,
+    /// CPU limit in cores; None when lifted.
+    pub cpus: Option<f64>,
     /// An init process reaps zombies and forwards signals.
     pub init: bool,
     /// Where the source goes.
@@ -49,21 +49,67 @@ pub struct Settings {
     /// Extra environment.
     pub env: Vec<(String, String)>,
     /// What the service relaxed, by name, so that it is never silent.
-    pub relaxed: Vec<String>,
+    pub relaxed: Vec<Relaxation>,
+}
+
+/// One hardened default that `dockwright.toml` weakened: said on every run, and listed in the
+/// JSON report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Relaxation {
+    /// The key under `[services.<service>.sandbox]`.
+    pub key: String,
+    /// Its value, as written in TOML.
+    pub value: String,
+    /// The hardened default it weakens.
+    pub default: String,
+}
+
+impl std::fmt::Display for Relaxation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} = {} (hardened default: {})",
+            self.key, self.value, self.default
+        )
+    }
 }
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_secs())
 }
 
+/// Whether a user spec (`name`, `uid`, `name:group`, `uid:gid`) is root.
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user);
+    name == "root" || name.parse::<u64>() == Ok(0)
+}
+
+/// A size as a person writes it: `2g`, `512m`, or bytes.
+fn show_bytes(bytes: i64) -> String {
+    if bytes % (1 << 30) == 0 {
+        format!("\"{}g\"", bytes >> 30)
+    } else if bytes % (1 << 20) == 0 {
+        format!("\"{}m\"", bytes >> 20)
+    } else {
+        bytes.to_string()
+    }
+}
+
 impl Settings {
     /// The settings for a service's sandbox config and its image's `USER` and `WORKDIR`.
     pub fn new(config: &SandboxConfig, image_user: &str, image_workdir: &str) -> Settings {
         let mut relaxed = Vec::new();
+        let mut relax = |key: &str, value: String, default: &str| {
+            relaxed.push(Relaxation {
+                key: key.into(),
+                value,
+                default: default.into(),
+            })
+        };
         let mut flag = |value: Option<bool>, name: &str| {
             let on = value.unwrap_or(true);
             if !on {
-                relaxed.push(format!("{name} = false"));
+                relax(name, "false".into(), "true");
             }
             on
         };
@@ -73,18 +119,57 @@ impl Settings {
         let init = flag(config.init, "init");
         let network = config.network.clone().unwrap_or_else(|| "none".into());
         if network != "none" {
-            relaxed.push(format!("network = \"{network}\""));
+            relax("network", format!("{network:?}"), "\"none\"");
         }
-        let image_is_root = matches!(image_user, "" | "root" | "0" | "0:0" | "root:root");
         let user = match &config.user {
             Some(user) => {
-                if matches!(user.as_str(), "root" | "0" | "0:0" | "root:root") {
-                    relaxed.push(format!("user = \"{user}\""));
+                if is_root(user) {
+                    relax("user", format!("{user:?}"), "a non-root user");
                 }
                 user.clone()
             }
-            None if image_is_root => DEFAULT_USER.into(),
+            None if image_user.is_empty() || is_root(image_user) => DEFAULT_USER.into(),
             None => image_user.to_string(),
+        };
+        let default_memory = parse_bytes(DEFAULT_MEMORY).unwrap_or(2 << 30);
+        let memory = match config.memory {
+            None => Some(default_memory),
+            Some(Limit::Unlimited) => {
+                relax("memory", "\"unlimited\"".into(), &show_bytes(default_memory));
+                None
+            }
+            Some(Limit::Value(bytes)) => {
+                if bytes > default_memory {
+                    relax("memory", show_bytes(bytes), &show_bytes(default_memory));
+                }
+                Some(bytes)
+            }
+        };
+        let pids = match config.pids {
+            None => Some(DEFAULT_PIDS),
+            Some(Limit::Unlimited) => {
+                relax("pids", "\"unlimited\"".into(), &DEFAULT_PIDS.to_string());
+                None
+            }
+            Some(Limit::Value(pids)) => {
+                if pids > DEFAULT_PIDS {
+                    relax("pids", pids.to_string(), &DEFAULT_PIDS.to_string());
+                }
+                Some(pids)
+            }
+        };
+        let cpus = match config.cpus {
+            None => Some(DEFAULT_CPUS),
+            Some(Limit::Unlimited) => {
+                relax("cpus", "\"unlimited\"".into(), &format!("{DEFAULT_CPUS:?}"));
+                None
+            }
+            Some(Limit::Value(cpus)) => {
+                if cpus > DEFAULT_CPUS {
+                    relax("cpus", format!("{cpus:?}"), &format!("{DEFAULT_CPUS:?}"));
+                }
+                Some(cpus)
+            }
         };
         let workdir = config
             .workdir
@@ -106,13 +191,9 @@ impl Settings {
             cap_drop_all,
             no_new_privileges,
             user,
-            memory: config
-                .memory
-                .as_deref()
-                .and_then(parse_bytes)
-                .unwrap_or_else(|| parse_bytes(DEFAULT_MEMORY).unwrap_or(0)),
-            pids: config.pids.unwrap_or(DEFAULT_PIDS),
-            cpus: config.cpus.unwrap_or(DEFAULT_CPUS),
+            memory,
+            pids,
+            cpus,
             init,
             workdir,
             timeout: config.timeout.unwrap_or(DEFAULT_TIMEOUT),
@@ -136,19 +217,21 @@ impl Settings {
             security_opt: self
                 .no_new_privileges
                 .then(|| vec!["no-new-privileges".to_string()]),
-            pids_limit: Some(self.pids),
-            memory: Some(self.memory),
-            memory_swap: Some(self.memory),
-            nano_cpus: Some((self.cpus * 1e9) as i64),
+            // -1 is the engine's "no limit"; leaving it unset would take the daemon's default.
+            pids_limit: Some(self.pids.unwrap_or(-1)),
+            memory: Some(self.memory.unwrap_or(0)),
+            memory_swap: Some(self.memory.unwrap_or(-1)),
+            nano_cpus: Some(self.cpus.map(|c| (c * 1e9) as i64).unwrap_or(0)),
             init: Some(self.init),
             auto_remove: Some(auto_remove),
             ..HostConfig::default()
         }
     }
 
-    /// The settings as lines, for `--verbose`.
+    /// The settings as lines, for `--verbose` (the relaxations are said on every run, apart).
     pub fn describe(&self) -> Vec<String> {
-        let mut lines = vec![
+        let limit = |value: Option<String>| value.unwrap_or_else(|| "unlimited".into());
+        vec![
             format!("network: {}", self.network),
             format!(
                 "read-only root: {} (tmpfs /tmp, writable {})",
@@ -161,20 +244,13 @@ impl Settings {
             format!("no-new-privileges: {}", self.no_new_privileges),
             format!("user: {}", self.user),
             format!(
-                "memory: {} MiB, pids: {}, cpus: {}",
-                self.memory >> 20,
-                self.pids,
-                self.cpus
+                "memory: {}, pids: {}, cpus: {}",
+                limit(self.memory.map(|m| format!("{} MiB", m >> 20))),
+                limit(self.pids.map(|p| p.to_string())),
+                limit(self.cpus.map(|c| c.to_string()))
             ),
             format!("init: {}, timeout: {}s", self.init, self.timeout.as_secs()),
-        ];
-        if !self.relaxed.is_empty() {
-            lines.push(format!(
-                "relaxed in dockwright.toml: {}",
-                self.relaxed.join(", ")
-            ));
-        }
-        lines
+        ]
     }
 }
 
@@ -243,15 +319,46 @@ mod tests {
             ..SandboxConfig::default()
         };
         let s = Settings::new(&config, "app", "/srv");
+        let said: Vec<String> = s.relaxed.iter().map(|r| r.to_string()).collect();
         assert_eq!(
-            s.relaxed,
+            said,
             vec![
-                "read_only = false",
-                "network = \"bridge\"",
-                "user = \"root\""
+                "read_only = false (hardened default: true)",
+                "network = \"bridge\" (hardened default: \"none\")",
+                "user = \"root\" (hardened default: a non-root user)"
             ]
         );
         assert_eq!(s.workdir, "/srv");
+    }
+
+    #[test]
+    fn lifted_or_raised_limits_and_root_by_number_are_relaxations() {
+        let config = SandboxConfig {
+            pids: Some(Limit::Unlimited),
+            cpus: Some(Limit::Value(4.0)),
+            memory: Some(Limit::Value(512 << 20)),
+            user: Some("0:1000".into()),
+            ..SandboxConfig::default()
+        };
+        let s = Settings::new(&config, "", "");
+        let said: Vec<String> = s.relaxed.iter().map(|r| r.to_string()).collect();
+        assert_eq!(
+            said,
+            vec![
+                "user = \"0:1000\" (hardened default: a non-root user)",
+                "pids = \"unlimited\" (hardened default: 512)",
+                "cpus = 4.0 (hardened default: 2.0)",
+            ]
+        );
+        // A lower memory limit is stricter: not a relaxation.
+        assert_eq!(s.memory, Some(512 << 20));
+        let host = s.host_config(false);
+        assert_eq!(host.pids_limit, Some(-1));
+        assert_eq!(host.nano_cpus, Some(4_000_000_000));
+        assert_eq!(
+            Settings::new(&SandboxConfig::default(), "", "").host_config(false).pids_limit,
+            Some(512)
+        );
     }
 
     #[test]

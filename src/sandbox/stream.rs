@@ -134,6 +134,7 @@ impl One<'_> {
             container: self.request.keep.then(|| id.clone()),
             files,
             bytes,
+            relaxed: settings.relaxed.clone(),
         })
     }
 }

@@ -130,20 +130,107 @@ touch ./ok && echo workdir-writable
     );
 }
 
+/// The pids limit a container's cgroup enforces (v1 or v2).
+const PIDS_MAX: &str =
+    "cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max";
+
+// Regression (issue 18): relaxations were listed only with `-v`, and not all of them.
 #[test]
-fn relaxed_defaults_are_named_in_verbose_output() {
+fn every_relaxation_is_said_on_every_run_and_listed_in_json() {
     let repo = TestRepo::new();
     repo.busybox_service()
-        .write("dockwright.toml", "[services.app]\ntest = \"id -u\"\n[services.app.sandbox]\nread_only = false\nuser = \"0:0\"\n")
+        .write(
+            "dockwright.toml",
+            format!("[services.app]\ntest = \"id -u; {PIDS_MAX}\"\n[services.app.sandbox]\nread_only = false\nuser = \"0:0\"\npids = \"unlimited\"\nmemory = \"3g\"\n"),
+        )
         .commit_all("init");
-    let run = repo.dockwright(&["test", "--verbose"]).ok();
-    assert!(run.stdout.trim() == "0", "{}", run.stdout);
-    assert!(
-        run.stderr
-            .contains("relaxed in dockwright.toml: read_only = false, user = \"0:0\""),
+    let run = repo.dockwright(&["test"]).ok();
+    assert_eq!(run.stdout, "0\nmax\n", "root, and no pids limit: {}", run.stderr);
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("relaxes the sandbox"))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "dockwright: service `app` relaxes the sandbox: read_only = false (hardened default: true)",
+            "dockwright: service `app` relaxes the sandbox: user = \"0:0\" (hardened default: a non-root user)",
+            "dockwright: service `app` relaxes the sandbox: memory = \"3g\" (hardened default: \"2g\")",
+            "dockwright: service `app` relaxes the sandbox: pids = \"unlimited\" (hardened default: 512)",
+        ],
         "{}",
         run.stderr
     );
+
+    let run = repo.dockwright(&["test", "--format", "json"]).ok();
+    assert_eq!(
+        run.stderr.matches("relaxes the sandbox").count(),
+        4,
+        "{}",
+        run.stderr
+    );
+    let json = run.json();
+    assert_eq!(
+        json[0]["relaxed"],
+        serde_json::json!([
+            {"key": "read_only", "value": "false", "default": "true"},
+            {"key": "user", "value": "\"0:0\"", "default": "a non-root user"},
+            {"key": "memory", "value": "\"3g\"", "default": "\"2g\""},
+            {"key": "pids", "value": "\"unlimited\"", "default": "512"},
+        ])
+    );
+
+    // The hardened defaults: nothing said, nothing listed, the limit applied.
+    repo.write("dockwright.toml", format!("[services.app]\ntest = \"{PIDS_MAX}\"\n"))
+        .commit_all("harden");
+    let run = repo.dockwright(&["test", "--format", "json"]).ok();
+    assert!(!run.stderr.contains("relaxes"), "{}", run.stderr);
+    assert_eq!(run.json()[0]["relaxed"], serde_json::json!([]));
+    assert!(run.stderr.contains("512\n"), "{}", run.stderr);
+}
+
+// Regression (issue 18): `user = ""` ran the tests as root, `pids = 0`/`-1` and `cpus = 0.0`
+// lifted the limits, all silently.
+#[test]
+fn empty_zero_or_negative_sandbox_values_are_refused_with_file_line_and_range() {
+    let repo = TestRepo::new();
+    repo.busybox_service().commit_all("init");
+    let cases = [
+        ("user = \"\"", 8, "`user = \"\"` is empty: the engine would run the tests as the image's default user, often root; the accepted values are a user name or uid[:gid]"),
+        ("pids = 0", 8, "`pids = 0` is out of range: the accepted range is 1 to 4194304 processes, or \"unlimited\""),
+        ("pids = -1", 8, "`pids = -1` is out of range: the accepted range is 1 to 4194304 processes, or \"unlimited\""),
+        ("cpus = 0.0", 8, "`cpus = 0.0` is out of range: the accepted range is 0.01 to 1024 cores, or \"unlimited\""),
+        ("memory = \"\"", 10, "`memory = \"\"` is not a size: the accepted range is 6m or more (a number with a unit such as `512m` or `2g`), or \"unlimited\""),
+        ("memory = 0", 10, "`memory = 0` is out of range: the accepted range is 6m or more, or \"unlimited\""),
+    ];
+    let path = repo.path().join("dockwright.toml");
+    for (line, column, says) in cases {
+        repo.write(
+            "dockwright.toml",
+            format!("[services.app]\ntest = \"id -u\"\n\n[services.app.sandbox]\n{line}\n"),
+        )
+        .commit_all(line);
+        let run = repo.dockwright(&["test"]);
+        assert_ne!(run.code, 0, "{line}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!(
+                "`{}` line 5, column {column}: {says}",
+                path.display()
+            )),
+            "{line}: {}",
+            run.stderr
+        );
+        let key = line.split(' ').next().unwrap();
+        assert!(
+            run.stderr.contains(&format!("help: give "))
+                && run.stderr.contains(&format!("`{key} = ")),
+            "{line}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{line}: nothing ran: {}", run.stdout);
+        assert!(containers(&repo.project).is_empty());
+    }
 }
 
 #[test]
