@@ -138,9 +138,10 @@ fn stop_on_failure(tested: &[Tested]) -> i32 {
     eprintln!("dockwright: the push is stopped: tests failed");
     for (t, result) in failed {
         eprintln!(
-            "  {} ({}): service `{}` exited with {}; reproduce with `dockwright test {} --service {}`",
+            "  {} at {} {:?}: service `{}` exited with {}; reproduce with `dockwright test {} --service {}`",
             t.refs.join(", "),
             short(&t.commit),
+            t.subject,
             result.service,
             result.exit_code,
             short(&t.commit),

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use build::{BuildSettings, SecretConfig};
 pub use error::{line_column, ConfigError};
 pub use sandbox::{Limit, SandboxConfig};
-pub use schema::{OnStale, ServiceConfig, TestCommand};
+pub use schema::{OnStale, PrePush, ServiceConfig, TestCommand};
 pub use values::{clean_relative, parse_bytes};
 
 use error::syntax_error;
@@ -43,6 +43,8 @@ pub struct Config {
     pub project: Option<String>,
     /// What the hooks do about a stale image.
     pub on_stale: OnStale,
+    /// Which commits of a push the pre-push hook tests.
+    pub pre_push: PrePush,
     /// The services, in name order.
     pub services: Vec<ServiceConfig>,
 }
@@ -63,6 +65,7 @@ impl Config {
             path: None,
             project: None,
             on_stale: OnStale::Warn,
+            pre_push: PrePush::Tip,
             services: vec![ServiceConfig {
                 name: DEFAULT_SERVICE.into(),
                 context: String::new(),
@@ -161,6 +164,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             project: raw.project,
             on_stale: raw.on_stale,
+            pre_push: raw.pre_push,
             services,
         })
     }
@@ -235,6 +239,18 @@ mod tests {
         let text = err.to_string();
         assert!(
             text.contains("sometimes") && text.contains("warn"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn pre_push_is_tip_unless_each_is_asked_for() {
+        assert_eq!(parse("").unwrap().pre_push, PrePush::Tip);
+        assert_eq!(parse("pre_push = \"each\"\n").unwrap().pre_push, PrePush::Each);
+        let err = parse("pre_push = \"all\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("line 1, column 12") && text.contains("`tip`, `each`"),
             "{text}"
         );
     }

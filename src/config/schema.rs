@@ -19,6 +19,27 @@ pub enum OnStale {
     Build,
 }
 
+/// Which commits of a push the pre-push hook tests (`pre_push` in `dockwright.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrePush {
+    /// The tip of each pushed ref only (the default): one run per push, whatever its length.
+    #[default]
+    Tip,
+    /// Every commit the remote does not have yet, oldest first, stopping at the first failure.
+    Each,
+}
+
+impl PrePush {
+    /// The value as written in `dockwright.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PrePush::Tip => "tip",
+            PrePush::Each => "each",
+        }
+    }
+}
+
 /// A test command: a shell line (run with `sh -c`) or an argument vector.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
@@ -53,6 +74,8 @@ pub(super) struct RawConfig {
     pub(super) project: Option<String>,
     #[serde(default)]
     pub(super) on_stale: OnStale,
+    #[serde(default)]
+    pub(super) pre_push: PrePush,
     #[serde(default)]
     pub(super) services: BTreeMap<String, RawService>,
 }

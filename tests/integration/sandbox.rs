@@ -548,7 +548,10 @@ fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
     let push = repo.git_run(&["push", "origin", "a", "b", "c"]);
     assert_eq!(push.code, 0, "{}", push.stderr);
     let all = format!("{}{}", push.stdout, push.stderr);
-    assert!(all.contains("testing 2 commits"), "{all}");
+    assert!(
+        all.contains("testing the tip of each pushed ref (pre_push = \"tip\"): 2 commits before pushing to `origin`"),
+        "{all}"
+    );
     assert_eq!(all.matches("ran-on-A").count(), 1, "{all}");
     assert_eq!(all.matches("ran-on-B").count(), 1, "{all}");
     assert!(remote_has(&remote, "a") && remote_has(&remote, "b") && remote_has(&remote, "c"));
@@ -573,4 +576,137 @@ fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
         "left behind: {:?}",
         leftovers(&repo.project)
     );
+}
+
+/// The lines the hooks wrote (dockwright's own, not the test's output).
+fn hook_lines(run: &crate::support::Run) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with("dockwright: "))
+        .collect()
+}
+
+fn rev(repo: &TestRepo, rev: &str) -> String {
+    repo.git(&["rev-parse", rev]).stdout.trim().to_string()
+}
+
+fn remote_rev(remote: &tempfile::TempDir, rev: &str) -> String {
+    let out = Command::new("git")
+        .args(["rev-parse", rev])
+        .current_dir(remote.path())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The suite of the pre-push mode tests: fails when the committed file `fail` exists, and says
+/// which commit it ran on (the committed file `n`).
+const NUMBERED_SUITE: &str =
+    "if [ -e fail ]; then echo suite-failed-$(cat n); exit 1; fi; echo suite-passed-$(cat n)";
+
+// Regression (issue 18): a push of three commits tested only the tip, so a failing commit under
+// a passing tip was pushed, and nothing said so.
+#[test]
+fn pre_push_tests_the_tip_or_each_new_commit_as_configured() {
+    let (repo, remote) = repo_with_remote(NUMBERED_SUITE);
+    repo.write("n", "0").commit_all("zero");
+    repo.git_run(&["push", "-q", "origin", "main"]).ok();
+    let pushed = rev(&repo, "HEAD");
+    repo.write("n", "1").commit_all("one");
+    repo.write("n", "2").write("fail", "").commit_all("two breaks the suite");
+    let middle = rev(&repo, "HEAD");
+    repo.write("n", "3").remove("fail").commit_all("three fixes it");
+    let tip = rev(&repo, "HEAD");
+
+    // each (set in the working tree's dockwright.toml): oldest first, stops at the middle one.
+    let toml = repo.read("dockwright.toml");
+    repo.write("dockwright.toml", format!("pre_push = \"each\"\n{toml}"));
+    let push = repo.git_run(&["push", "-q", "origin", "main"]);
+    assert_ne!(push.code, 0, "the failing middle commit must stop the push\n{}", push.stderr);
+    let lines = hook_lines(&push);
+    assert_eq!(
+        lines[0],
+        "dockwright: testing each new commit (pre_push = \"each\"): 3 commits, oldest first, before pushing to `origin`; git holds the connection open meanwhile (skip with `git push --no-verify`)",
+        "{}",
+        push.stderr
+    );
+    let one = push.stderr.find("suite-passed-1").expect("commit one tested");
+    let two = push.stderr.find("suite-failed-2").expect("commit two tested");
+    assert!(one < two, "oldest first: {}", push.stderr);
+    assert!(!push.stderr.contains("suite-passed-3"), "{}", push.stderr);
+    assert!(
+        lines.contains(&"dockwright: stopped at the first failing commit: 1 commit after it not tested"),
+        "{}",
+        push.stderr
+    );
+    let short = &middle[..12];
+    assert!(
+        push.stderr.contains(&format!(
+            "  refs/heads/main at {short} \"two breaks the suite\": service `app` exited with 1; reproduce with `dockwright test {short} --service app`"
+        )),
+        "{}",
+        push.stderr
+    );
+    assert_eq!(remote_rev(&remote, "main"), pushed, "nothing was pushed");
+
+    // tip (the default): only the tip runs, it passes, and the hook says what it skipped.
+    repo.git(&["checkout", "-q", "--", "dockwright.toml"]);
+    let push = repo.git_run(&["push", "-q", "origin", "main"]);
+    assert_eq!(push.code, 0, "{}", push.stderr);
+    let lines = hook_lines(&push);
+    assert_eq!(
+        lines[0],
+        "dockwright: testing the tip of each pushed ref (pre_push = \"tip\"): 1 commit before pushing to `origin`; git holds the connection open meanwhile (skip with `git push --no-verify`)",
+        "{}",
+        push.stderr
+    );
+    assert_eq!(
+        lines[1],
+        "dockwright: tested the tip only: 2 earlier new commits under it are not tested (set `pre_push = \"each\"` in dockwright.toml to test each)",
+        "{}",
+        push.stderr
+    );
+    assert_eq!(push.stderr.matches("suite-").count(), 1, "{}", push.stderr);
+    assert!(push.stderr.contains("suite-passed-3"), "{}", push.stderr);
+    assert_eq!(remote_rev(&remote, "main"), tip);
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "left behind: {:?}",
+        leftovers(&repo.project)
+    );
+}
+
+// Regression (issue 18): an annotated tag pushed with its branch was not peeled, so the same
+// commit was tested twice.
+#[test]
+fn pre_push_peels_an_annotated_tag_pushed_with_its_branch() {
+    let (repo, remote) = repo_with_remote(NUMBERED_SUITE);
+    repo.write("n", "0").commit_all("zero");
+    repo.git_run(&["push", "-q", "origin", "main"]).ok();
+    let toml = repo.read("dockwright.toml");
+    for (mode, n) in [("tip", "1"), ("each", "2")] {
+        repo.write("dockwright.toml", &toml);
+        repo.write("n", n).commit_all(&format!("release {n}"));
+        let tag = format!("v{n}");
+        repo.git(&["tag", "-a", &tag, "-m", &format!("release {n}")]);
+        repo.write("dockwright.toml", format!("pre_push = \"{mode}\"\n{toml}"));
+        let push = repo.git_run(&["push", "-q", "origin", "main", &tag]);
+        assert_eq!(push.code, 0, "{mode}: {}", push.stderr);
+        assert!(
+            hook_lines(&push)[0].contains(&format!("(pre_push = \"{mode}\"): 1 commit")),
+            "{mode}: {}",
+            push.stderr
+        );
+        assert_eq!(
+            push.stderr.matches(&format!("suite-passed-{n}")).count(),
+            1,
+            "{mode}: tested once: {}",
+            push.stderr
+        );
+        assert_eq!(
+            remote_rev(&remote, &format!("{tag}^{{commit}}")),
+            rev(&repo, "HEAD")
+        );
+        repo.git(&["checkout", "-q", "--", "dockwright.toml"]);
+    }
 }
