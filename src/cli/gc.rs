@@ -41,10 +41,12 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                     short(&c.commit)
                 );
             }
-            let removed = gc::removed(&collected);
+            let (containers, volumes) = gc::removed(&collected);
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
             println!(
-                "removed {removed} container{}",
-                if removed == 1 { "" } else { "s" }
+                "removed {containers} container{} and {volumes} volume{}",
+                plural(containers),
+                plural(volumes)
             );
         }
     }

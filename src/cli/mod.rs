@@ -108,7 +108,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     match result {
         Ok(exit) => exit.code(),
         Err(e) => {
-            eprintln!("{}", e.render());
+            term::say(&e.render());
             e.exit().code()
         }
     }

@@ -8,7 +8,7 @@
 // Each face uses a part: the hooks never draw a table, the plugin never colours stdout.
 #![allow(dead_code)]
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use dockwright::build::Progress;
 use dockwright::sandbox::{short, RunResult};
@@ -265,7 +265,6 @@ impl RunOutput {
     }
 
     fn write(&mut self, label: &str, is_err: bool, bytes: &[u8]) {
-        use std::io::Write;
         let to_err = is_err || self.all_to_stderr;
         let mut data = Vec::new();
         if label.is_empty() {
@@ -321,18 +320,25 @@ impl dockwright::sandbox::Output for RunOutput {
         self.write(service, true, bytes)
     }
     fn note(&mut self, text: &str) {
-        eprintln!("dockwright: {text}");
+        say(&format!("dockwright: {text}"));
     }
     fn finished(&mut self, result: &RunResult) {
-        eprintln!("dockwright: {}", summary(result));
+        say(&format!("dockwright: {}", summary(result)));
         if let Some(id) = &result.container {
             let id = &id[..12.min(id.len())];
-            eprintln!(
+            say(&format!(
                 "dockwright: kept container {id}: enter it with `docker start -ai {id}` or `docker run --rm -it --volumes-from {id} {} sh`; remove it with `dockwright gc --all`",
                 result.image
-            );
+            ));
         }
     }
+}
+
+/// Writes a line to stderr, ignoring failure: after SIGHUP the terminal is gone, and
+/// `eprintln!` would panic in the middle of the cleanup.
+pub fn say(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}").and_then(|_| err.flush());
 }
 
 /// The summary line of a test run.
@@ -356,18 +362,21 @@ pub fn summary(r: &RunResult) -> String {
     )
 }
 
-/// Resolves on the first Ctrl-C (SIGINT) or SIGTERM. Installing it makes both signals ours, so
-/// the run can remove its container before the process ends.
+/// Resolves on the first Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed). Installing
+/// it makes the three signals ours, so the run can remove its container before the process
+/// ends (the default action of each would end it at once and leave the container running).
 pub async fn interrupted() {
     use tokio::signal::unix::{signal, SignalKind};
     match (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
     ) {
-        (Ok(mut int), Ok(mut term)) => {
+        (Ok(mut int), Ok(mut term), Ok(mut hup)) => {
             tokio::select! {
                 _ = int.recv() => {}
                 _ = term.recv() => {}
+                _ = hup.recv() => {}
             }
         }
         _ => std::future::pending::<()>().await,

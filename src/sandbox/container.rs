@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use bollard::models::ContainerCreateBody;
+use bollard::models::{ContainerCreateBody, Mount, MountType, MountVolumeOptions};
 use bollard::query_parameters::{CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder};
 
 use super::run::One;
@@ -46,6 +46,27 @@ impl Container {
         if one.request.keep {
             label_map.insert(KEEP_LABEL.into(), "1".into());
         }
+        // The workdir volume carries the run's labels too (an anonymous volume declared with
+        // `Volumes` cannot), so `gc` finds it should anything ever leave it behind.
+        let volume_labels: HashMap<String, String> = [
+            labels::RUN,
+            labels::PROJECT,
+            labels::SERVICE,
+            labels::COMMIT,
+        ]
+        .iter()
+        .filter_map(|k| label_map.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+        let mut host_config = settings.host_config(false);
+        host_config.mounts = Some(vec![Mount {
+            target: Some(settings.workdir.clone()),
+            typ: Some(MountType::VOLUME),
+            volume_options: Some(MountVolumeOptions {
+                labels: Some(volume_labels),
+                ..MountVolumeOptions::default()
+            }),
+            ..Mount::default()
+        }]);
         let body = ContainerCreateBody {
             image: Some(image.to_string()),
             cmd: Some(argv.to_vec()),
@@ -59,13 +80,12 @@ impl Container {
                     .collect(),
             ),
             labels: Some(label_map),
-            // An anonymous volume at the workdir: writable on a read-only root, filled by the
-            // upload before start, and removed with the container.
-            volumes: Some(vec![settings.workdir.clone()]),
             attach_stdout: Some(true),
             attach_stderr: Some(true),
             tty: Some(false),
-            host_config: Some(settings.host_config(false)),
+            // An anonymous volume at the workdir (in `mounts`): writable on a read-only root,
+            // filled by the upload before start, and removed with the container.
+            host_config: Some(host_config),
             ..ContainerCreateBody::default()
         };
         let name = format!(

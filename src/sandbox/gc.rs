@@ -1,19 +1,24 @@
 //! `dockwright gc`: remove the test containers (and their volumes) that a crashed or killed run
-//! left behind, found by label. A run still in progress on this machine is left alone.
+//! left behind, found by label, then the labelled volumes no container uses any more. A run
+//! still in progress on this machine is left alone.
 
 use std::collections::HashMap;
 
-use bollard::query_parameters::ListContainersOptionsBuilder;
+use bollard::query_parameters::{
+    ListContainersOptionsBuilder, ListVolumesOptionsBuilder, RemoveVolumeOptions,
+};
 
 use super::{remove_container, HOST_LABEL, KEEP_LABEL, PID_LABEL};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::project::labels;
 
-/// A container gc removed or left.
+/// A container or volume gc removed or left.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Collected {
-    /// Container id (12 characters).
+    /// `container` or `volume`.
+    pub kind: String,
+    /// Container id (12 characters); for a volume, the first 12 characters of its name.
     pub container: String,
     /// Its name.
     pub name: String,
@@ -65,6 +70,7 @@ pub async fn collect(engine: &Engine, project: Option<&str>, all: bool) -> Resul
             "removed".to_string()
         };
         out.push(Collected {
+            kind: "container".into(),
             container: id.get(..12).unwrap_or(&id).to_string(),
             name: c
                 .names
@@ -76,6 +82,52 @@ pub async fn collect(engine: &Engine, project: Option<&str>, all: bool) -> Resul
             service: get(labels::SERVICE),
             commit: get(labels::COMMIT),
             action,
+        });
+    }
+    out.extend(collect_volumes(engine, project).await?);
+    Ok(out)
+}
+
+/// Removes the volumes of test runs that no container uses (dangling): a run's workdir volume
+/// goes with its container, so one is left only when the container was removed without its
+/// volumes (`docker rm` by hand).
+async fn collect_volumes(engine: &Engine, project: Option<&str>) -> Result<Vec<Collected>> {
+    let mut filter = vec![labels::RUN.to_string()];
+    if let Some(project) = project {
+        filter.push(format!("{}={project}", labels::PROJECT));
+    }
+    let filters: HashMap<&str, Vec<String>> =
+        [("label", filter), ("dangling", vec!["true".to_string()])].into();
+    let options = ListVolumesOptionsBuilder::default().filters(&filters).build();
+    let volumes = engine
+        .quick(
+            "list test volumes",
+            engine.docker().list_volumes(Some(options)),
+        )
+        .await?
+        .volumes
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for volume in volumes {
+        let get = |k: &str| volume.labels.get(k).cloned().unwrap_or_default();
+        let name = volume.name.clone();
+        let removed = engine
+            .quick(
+                format!("remove volume `{name}`"),
+                engine
+                    .docker()
+                    .remove_volume(&name, None::<RemoveVolumeOptions>),
+            )
+            .await;
+        out.push(Collected {
+            kind: "volume".into(),
+            container: name.get(..12).unwrap_or(&name).to_string(),
+            name: name.clone(),
+            project: get(labels::PROJECT),
+            service: get(labels::SERVICE),
+            commit: get(labels::COMMIT),
+            // A volume that a new run took meanwhile is in use: its run removes it.
+            action: if removed.is_ok() { "removed" } else { "in use" }.into(),
         });
     }
     Ok(out)

@@ -27,7 +27,13 @@ pub fn gc(dir: &Path, options: Options, engine: &Engine) -> Result<Vec<Collected
     super::block_on(gc::collect(engine, project.as_deref(), options.all))
 }
 
-/// How many containers were removed.
-pub fn removed(collected: &[Collected]) -> usize {
-    collected.iter().filter(|c| c.action == "removed").count()
+/// How many containers, and how many volumes, were removed.
+pub fn removed(collected: &[Collected]) -> (usize, usize) {
+    let count = |kind: &str| {
+        collected
+            .iter()
+            .filter(|c| c.kind == kind && c.action == "removed")
+            .count()
+    };
+    (count("container"), count("volume"))
 }

@@ -341,6 +341,83 @@ fn sigint_sigterm_and_timeout_leave_nothing_behind() {
     );
 }
 
+/// The volumes of the project's test runs.
+fn volumes(project: &str) -> Vec<String> {
+    let label = format!("label=dev.dockwright.project={project}");
+    crate::support::cleanup::docker_ids(&[
+        "volume",
+        "ls",
+        "-q",
+        "--filter",
+        &label,
+        "--filter",
+        "label=dev.dockwright.run",
+    ])
+}
+
+// Regression (issue 18): SIGHUP (the terminal closed) ended the process at once and left the
+// container running; its workdir volume carried no label, so nothing could find it.
+#[test]
+fn sighup_is_handled_like_sigterm_and_the_workdir_volume_is_labelled() {
+    let repo = repo_with_test(STARTED_THEN_SLEEP);
+    assert!(containers(&repo.project).is_empty() && volumes(&repo.project).is_empty());
+    let mut child = spawn(&repo, &["test"]);
+    wait_until_started(&mut child);
+    assert_eq!(containers(&repo.project).len(), 1);
+    assert_eq!(
+        volumes(&repo.project).len(),
+        1,
+        "the running test's workdir volume carries the project and run labels"
+    );
+    Command::new("kill")
+        .args(["-HUP", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: removing the test container of `app`"),
+        "{stderr}"
+    );
+    assert!(containers(&repo.project).is_empty(), "{stderr}");
+    assert!(volumes(&repo.project).is_empty(), "{stderr}");
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "SIGHUP left {:?}",
+        leftovers(&repo.project)
+    );
+}
+
+#[test]
+fn gc_removes_a_run_volume_whose_container_went_without_it() {
+    let repo = repo_with_test(STARTED_THEN_SLEEP);
+    let mut child = spawn(&repo, &["test"]);
+    wait_until_started(&mut child);
+    child.kill().unwrap(); // SIGKILL: no cleanup can run.
+    child.wait().unwrap();
+    // Removed by hand without `-v`: the volume stays, dangling.
+    let ids = containers(&repo.project);
+    assert_eq!(ids.len(), 1);
+    let rm = Command::new("docker").args(["rm", "-f", &ids[0]]).output().unwrap();
+    assert!(rm.status.success());
+    let left = volumes(&repo.project);
+    assert_eq!(left.len(), 1);
+    let json = repo.dockwright(&["gc", "--format", "json"]).ok().json();
+    assert_eq!(json.as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json[0]["kind"], "volume", "{json}");
+    assert_eq!(json[0]["name"], left[0].as_str(), "{json}");
+    assert_eq!(json[0]["action"], "removed", "{json}");
+    assert_eq!(json[0]["service"], "app", "{json}");
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "{:?}",
+        leftovers(&repo.project)
+    );
+    let run = repo.dockwright(&["gc"]).ok();
+    assert_eq!(run.stdout, "removed 0 containers and 0 volumes\n");
+}
+
 #[test]
 fn gc_cleans_up_after_a_crash() {
     let repo = repo_with_test(STARTED_THEN_SLEEP);
