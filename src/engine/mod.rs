@@ -6,6 +6,8 @@ pub mod connect;
 pub mod pace;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bollard::{ClientVersion, Docker};
@@ -27,7 +29,12 @@ const LONG_CALL_SECS: u64 = 24 * 3600;
 pub struct Engine {
     docker: Docker,
     endpoint: Endpoint,
+    /// The bound of a quick call until the engine has answered once.
     quick: Duration,
+    /// The bound of a quick call once it has.
+    patience: Duration,
+    /// Whether the engine has answered a call (shared by the clones of this connection).
+    answered: Arc<AtomicBool>,
 }
 
 /// What went wrong talking to the engine.
@@ -150,6 +157,8 @@ impl Engine {
             docker,
             endpoint,
             quick,
+            patience: quick,
+            answered: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -161,12 +170,39 @@ impl Engine {
     /// Connects to the engine `lookup` names, its quick calls bounded as `pace` says
     /// (`DOCKWRIGHT_ENGINE_TIMEOUT`, read through `lookup`, overrides that).
     pub fn for_pace(lookup: EnvLookup<'_>, pace: Pace) -> Result<Engine, EngineError> {
-        Engine::connect(lookup, pace.bound(lookup)?)
+        let (quick, patience) = pace.bounds(lookup)?;
+        let mut engine = Engine::connect(lookup, quick)?;
+        engine.patience = patience.max(quick);
+        Ok(engine)
     }
 
-    /// The bound of each quick call.
+    /// The bound of a quick call now: short until the engine has answered once (a hung engine
+    /// is said to be so within seconds), then the pace's patience (only an engine that is
+    /// alive gets to be slow).
     pub fn quick_bound(&self) -> Duration {
-        self.quick
+        if self.answered.load(Ordering::Relaxed) {
+            self.patience
+        } else {
+            self.quick
+        }
+    }
+
+    /// Notes that the engine answered (with a value or with an error of its own).
+    fn heard<T>(&self, result: &Result<T, bollard::errors::Error>) {
+        if matches!(
+            result,
+            Ok(_) | Err(bollard::errors::Error::DockerResponseServerError { .. })
+        ) {
+            self.answered.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The error for a quick call that got no reply within `bound`.
+    pub fn not_answering(&self, bound: Duration) -> EngineError {
+        self.unavailable(format!(
+            "the engine is not answering (no reply within {:.1}s)",
+            bound.as_secs_f64()
+        ))
     }
 
     /// The address in use.
@@ -210,12 +246,13 @@ impl Engine {
         what: impl Into<String>,
         call: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
     ) -> Result<T, EngineError> {
-        match tokio::time::timeout(self.quick, call).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(self.error(what, e)),
-            Err(_) => {
-                Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64())))
+        let bound = self.quick_bound();
+        match tokio::time::timeout(bound, call).await {
+            Ok(result) => {
+                self.heard(&result);
+                result.map_err(|e| self.error(what, e))
             }
+            Err(_) => Err(self.not_answering(bound)),
         }
     }
 
@@ -228,7 +265,12 @@ impl Engine {
 
     /// The image a reference names, or None when there is none.
     pub async fn image(&self, reference: &str) -> Result<Option<ImageInfo>, EngineError> {
-        match tokio::time::timeout(self.quick, self.docker.inspect_image(reference)).await {
+        let bound = self.quick_bound();
+        let result = tokio::time::timeout(bound, self.docker.inspect_image(reference)).await;
+        if let Ok(result) = &result {
+            self.heard(result);
+        }
+        match result {
             Ok(Ok(inspect)) => {
                 let config = inspect.config.unwrap_or_default();
                 Ok(Some(ImageInfo {
@@ -246,9 +288,7 @@ impl Engine {
                 status_code: 404, ..
             })) => Ok(None),
             Ok(Err(e)) => Err(self.error(format!("inspect image `{reference}`"), e)),
-            Err(_) => {
-                Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64())))
-            }
+            Err(_) => Err(self.not_answering(bound)),
         }
     }
 

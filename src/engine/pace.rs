@@ -1,6 +1,10 @@
 //! How long a quick engine call (inspect, list, create, remove) may take: one policy, by what
 //! the caller is doing, with `DOCKWRIGHT_ENGINE_TIMEOUT` read here and nowhere else. Long calls
 //! (a build's stream, a test run's wait) are bounded by their own settings, not by this.
+//!
+//! Two bounds: until the engine has answered once, a quick call gets [`Pace::default_bound`],
+//! so a hung engine is said to be not answering within seconds; once it has answered, it is
+//! alive, and a call may wait up to [`Pace::patience`] on an engine loaded by the run itself.
 
 use std::time::Duration;
 
@@ -17,18 +21,29 @@ pub enum Pace {
     Command,
     /// The pre-push hook: it runs tests anyway, but a hung engine must not hold the push long.
     Push,
-    /// Test runs and gc: calls may wait on an engine loaded by the run itself.
+    /// Test runs and gc: once the engine answered, calls may wait on an engine loaded by the
+    /// run itself.
     Run,
 }
 
 impl Pace {
-    /// The bound of a quick call when `DOCKWRIGHT_ENGINE_TIMEOUT` does not set one.
+    /// The bound of a quick call, until the engine has answered once, when
+    /// `DOCKWRIGHT_ENGINE_TIMEOUT` does not set one.
     pub const fn default_bound(self) -> Duration {
         match self {
             Pace::Hook => Duration::from_millis(400),
             Pace::Command => Duration::from_millis(1500),
+            Pace::Push | Pace::Run => Duration::from_secs(3),
+        }
+    }
+
+    /// The bound of a quick call once the engine has answered (it is alive, perhaps loaded),
+    /// when `DOCKWRIGHT_ENGINE_TIMEOUT` does not set one.
+    pub const fn patience(self) -> Duration {
+        match self {
             Pace::Push => Duration::from_secs(10),
             Pace::Run => Duration::from_secs(30),
+            other => other.default_bound(),
         }
     }
 
@@ -37,17 +52,22 @@ impl Pace {
     /// its own), else the default. A value that is set but unusable is an error naming it and
     /// the accepted range; an empty one counts as unset.
     pub fn bound(self, lookup: EnvLookup<'_>) -> Result<Duration, EngineError> {
+        Ok(self.bounds(lookup)?.0)
+    }
+
+    /// The bounds of a quick call before and after the engine's first answer:
+    /// `DOCKWRIGHT_ENGINE_TIMEOUT` sets both, else [`Pace::default_bound`] and
+    /// [`Pace::patience`].
+    pub fn bounds(self, lookup: EnvLookup<'_>) -> Result<(Duration, Duration), EngineError> {
         let variable = crate::env::ENGINE_TIMEOUT;
         match lookup(variable).filter(|v| !v.trim().is_empty()) {
-            None => Ok(self.default_bound()),
-            Some(value) => {
-                crate::duration::parse(&value, crate::duration::ENGINE_TIMEOUT).map_err(|error| {
-                    EngineError::Timeout {
-                        variable,
-                        error: Box::new(error),
-                    }
-                })
-            }
+            None => Ok((self.default_bound(), self.patience())),
+            Some(value) => crate::duration::parse(&value, crate::duration::ENGINE_TIMEOUT)
+                .map(|bound| (bound, bound))
+                .map_err(|error| EngineError::Timeout {
+                    variable,
+                    error: Box::new(error),
+                }),
         }
     }
 }

@@ -787,3 +787,29 @@ fn pre_push_peels_an_annotated_tag_pushed_with_its_branch() {
         repo.git(&["checkout", "-q", "--", "dockwright.toml"]);
     }
 }
+
+// Regression (issue 18): a hung engine made `test` and `gc` wait 30 s in silence before saying
+// anything; an engine that never answered is now said to be not answering after the short bound.
+#[test]
+fn a_hung_engine_is_said_to_be_not_answering_after_the_quick_bound() {
+    let repo = repo_with_test("true");
+    // Accepts connections (the kernel does) and never answers.
+    let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let host = format!("tcp://{}", hung.local_addr().unwrap());
+    for args in [&["test"][..], &["gc"][..]] {
+        let started = std::time::Instant::now();
+        let run = repo
+            .dockwright_env(args, &[("DOCKER_HOST", host.as_str())])
+            .code(3);
+        let took = started.elapsed();
+        assert_eq!(
+            run.stderr.lines().next().unwrap_or(""),
+            format!("error: cannot reach the Docker engine at `{host}` (from DOCKER_HOST): the engine is not answering (no reply within 3.0s)"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        // A bound on hanging, not a timing: the old behaviour waited 30 s.
+        assert!(took < Duration::from_secs(20), "{args:?} took {took:?}");
+    }
+    assert!(containers(&repo.project).is_empty());
+}

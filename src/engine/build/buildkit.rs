@@ -109,7 +109,7 @@ pub(super) async fn build(
     // The status stream ends with the job; what it still holds is the end of the build (the
     // failing step's last lines). Bounded, so that a stream left open cannot hang the build.
     if !status_done {
-        let _ = tokio::time::timeout(engine.quick, &mut status).await;
+        let _ = tokio::time::timeout(engine.quick_bound(), &mut status).await;
     }
     while let Ok(message) = receiver.try_recv() {
         report(message, &mut failing);

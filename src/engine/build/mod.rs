@@ -119,13 +119,12 @@ impl Engine {
         let Some(upgrade) = self.grpc_upgrade() else {
             return Ok(Builder::BuildKit);
         };
-        match tokio::time::timeout(self.quick, upgrade.open()).await {
+        let bound = self.quick_bound();
+        match tokio::time::timeout(bound, upgrade.open()).await {
             Ok(Ok(_stream)) => Ok(Builder::BuildKit),
             Ok(Err(grpc::UpgradeError::Refused { .. })) => Ok(Builder::Legacy),
             Ok(Err(grpc::UpgradeError::Io(e))) => Err(self.unavailable(e.to_string())),
-            Err(_) => {
-                Err(self.unavailable(format!("no answer within {:.1}s", self.quick.as_secs_f64())))
-            }
+            Err(_) => Err(self.not_answering(bound)),
         }
     }
 
