@@ -246,7 +246,10 @@ mod tests {
     #[test]
     fn pre_push_is_tip_unless_each_is_asked_for() {
         assert_eq!(parse("").unwrap().pre_push, PrePush::Tip);
-        assert_eq!(parse("pre_push = \"each\"\n").unwrap().pre_push, PrePush::Each);
+        assert_eq!(
+            parse("pre_push = \"each\"\n").unwrap().pre_push,
+            PrePush::Each
+        );
         let err = parse("pre_push = \"all\"\n").unwrap_err();
         let text = err.to_string();
         assert!(
@@ -310,15 +313,60 @@ mod tests {
     #[test]
     fn empty_zero_or_negative_sandbox_values_are_errors_naming_key_value_and_range() {
         let cases = [
-            ("user = \"\"", "`user = \"\"` is empty", "a user name or uid[:gid]", 8),
-            ("pids = 0", "`pids = 0` is out of range", "1 to 4194304 processes", 8),
-            ("pids = -1", "`pids = -1` is out of range", "1 to 4194304 processes", 8),
-            ("cpus = 0.0", "`cpus = 0.0` is out of range", "0.01 to 1024 cores", 8),
-            ("cpus = -2", "`cpus = -2` is out of range", "0.01 to 1024 cores", 8),
-            ("memory = \"\"", "`memory = \"\"` is not a size", "6m or more", 10),
-            ("memory = \"0\"", "`memory = \"0\"` is not a size", "6m or more", 10),
-            ("memory = 0", "`memory = 0` is out of range", "6m or more", 10),
-            ("memory = \"1k\"", "`memory = \"1k\"` is out of range", "6m or more", 10),
+            (
+                "user = \"\"",
+                "`user = \"\"` is empty",
+                "a user name or uid[:gid]",
+                8,
+            ),
+            (
+                "pids = 0",
+                "`pids = 0` is out of range",
+                "1 to 4194304 processes",
+                8,
+            ),
+            (
+                "pids = -1",
+                "`pids = -1` is out of range",
+                "1 to 4194304 processes",
+                8,
+            ),
+            (
+                "cpus = 0.0",
+                "`cpus = 0.0` is out of range",
+                "0.01 to 1024 cores",
+                8,
+            ),
+            (
+                "cpus = -2",
+                "`cpus = -2` is out of range",
+                "0.01 to 1024 cores",
+                8,
+            ),
+            (
+                "memory = \"\"",
+                "`memory = \"\"` is not a size",
+                "6m or more",
+                10,
+            ),
+            (
+                "memory = \"0\"",
+                "`memory = \"0\"` is not a size",
+                "6m or more",
+                10,
+            ),
+            (
+                "memory = 0",
+                "`memory = 0` is out of range",
+                "6m or more",
+                10,
+            ),
+            (
+                "memory = \"1k\"",
+                "`memory = \"1k\"` is out of range",
+                "6m or more",
+                10,
+            ),
         ];
         for (line, says, range, column) in cases {
             let text = format!("[services.api]\ntest = \"true\"\n[services.api.sandbox]\n{line}\n");

@@ -111,7 +111,11 @@ mod limits {
         Text(String),
     }
 
-    fn raw<'de, D: Deserializer<'de>>(deserializer: D, key: &str, form: &str) -> Result<Raw, D::Error> {
+    fn raw<'de, D: Deserializer<'de>>(
+        deserializer: D,
+        key: &str,
+        form: &str,
+    ) -> Result<Raw, D::Error> {
         Raw::deserialize(deserializer).map_err(|_| {
             serde::de::Error::custom(format!("invalid type for `{key}`, expected {form}"))
         })

@@ -98,7 +98,9 @@ async fn collect_volumes(engine: &Engine, project: Option<&str>) -> Result<Vec<C
     }
     let filters: HashMap<&str, Vec<String>> =
         [("label", filter), ("dangling", vec!["true".to_string()])].into();
-    let options = ListVolumesOptionsBuilder::default().filters(&filters).build();
+    let options = ListVolumesOptionsBuilder::default()
+        .filters(&filters)
+        .build();
     let volumes = engine
         .quick(
             "list test volumes",

@@ -135,7 +135,11 @@ impl Settings {
         let memory = match config.memory {
             None => Some(default_memory),
             Some(Limit::Unlimited) => {
-                relax("memory", "\"unlimited\"".into(), &show_bytes(default_memory));
+                relax(
+                    "memory",
+                    "\"unlimited\"".into(),
+                    &show_bytes(default_memory),
+                );
                 None
             }
             Some(Limit::Value(bytes)) => {
@@ -356,7 +360,9 @@ mod tests {
         assert_eq!(host.pids_limit, Some(-1));
         assert_eq!(host.nano_cpus, Some(4_000_000_000));
         assert_eq!(
-            Settings::new(&SandboxConfig::default(), "", "").host_config(false).pids_limit,
+            Settings::new(&SandboxConfig::default(), "", "")
+                .host_config(false)
+                .pids_limit,
             Some(512)
         );
     }

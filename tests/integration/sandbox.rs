@@ -145,7 +145,11 @@ fn every_relaxation_is_said_on_every_run_and_listed_in_json() {
         )
         .commit_all("init");
     let run = repo.dockwright(&["test"]).ok();
-    assert_eq!(run.stdout, "0\nmax\n", "root, and no pids limit: {}", run.stderr);
+    assert_eq!(
+        run.stdout, "0\nmax\n",
+        "root, and no pids limit: {}",
+        run.stderr
+    );
     let said: Vec<&str> = run
         .stderr
         .lines()
@@ -182,8 +186,11 @@ fn every_relaxation_is_said_on_every_run_and_listed_in_json() {
     );
 
     // The hardened defaults: nothing said, nothing listed, the limit applied.
-    repo.write("dockwright.toml", format!("[services.app]\ntest = \"{PIDS_MAX}\"\n"))
-        .commit_all("harden");
+    repo.write(
+        "dockwright.toml",
+        format!("[services.app]\ntest = \"{PIDS_MAX}\"\n"),
+    )
+    .commit_all("harden");
     let run = repo.dockwright(&["test", "--format", "json"]).ok();
     assert!(!run.stderr.contains("relaxes"), "{}", run.stderr);
     assert_eq!(run.json()[0]["relaxed"], serde_json::json!([]));
@@ -223,8 +230,7 @@ fn empty_zero_or_negative_sandbox_values_are_refused_with_file_line_and_range() 
         );
         let key = line.split(' ').next().unwrap();
         assert!(
-            run.stderr.contains(&format!("help: give "))
-                && run.stderr.contains(&format!("`{key} = ")),
+            run.stderr.contains("help: give ") && run.stderr.contains(&format!("`{key} = ")),
             "{line}: {}",
             run.stderr
         );
@@ -399,7 +405,10 @@ fn gc_removes_a_run_volume_whose_container_went_without_it() {
     // Removed by hand without `-v`: the volume stays, dangling.
     let ids = containers(&repo.project);
     assert_eq!(ids.len(), 1);
-    let rm = Command::new("docker").args(["rm", "-f", &ids[0]]).output().unwrap();
+    let rm = Command::new("docker")
+        .args(["rm", "-f", &ids[0]])
+        .output()
+        .unwrap();
     assert!(rm.status.success());
     let left = volumes(&repo.project);
     assert_eq!(left.len(), 1);
@@ -690,16 +699,24 @@ fn pre_push_tests_the_tip_or_each_new_commit_as_configured() {
     repo.git_run(&["push", "-q", "origin", "main"]).ok();
     let pushed = rev(&repo, "HEAD");
     repo.write("n", "1").commit_all("one");
-    repo.write("n", "2").write("fail", "").commit_all("two breaks the suite");
+    repo.write("n", "2")
+        .write("fail", "")
+        .commit_all("two breaks the suite");
     let middle = rev(&repo, "HEAD");
-    repo.write("n", "3").remove("fail").commit_all("three fixes it");
+    repo.write("n", "3")
+        .remove("fail")
+        .commit_all("three fixes it");
     let tip = rev(&repo, "HEAD");
 
     // each (set in the working tree's dockwright.toml): oldest first, stops at the middle one.
     let toml = repo.read("dockwright.toml");
     repo.write("dockwright.toml", format!("pre_push = \"each\"\n{toml}"));
     let push = repo.git_run(&["push", "-q", "origin", "main"]);
-    assert_ne!(push.code, 0, "the failing middle commit must stop the push\n{}", push.stderr);
+    assert_ne!(
+        push.code, 0,
+        "the failing middle commit must stop the push\n{}",
+        push.stderr
+    );
     let lines = hook_lines(&push);
     assert_eq!(
         lines[0],
@@ -707,12 +724,20 @@ fn pre_push_tests_the_tip_or_each_new_commit_as_configured() {
         "{}",
         push.stderr
     );
-    let one = push.stderr.find("suite-passed-1").expect("commit one tested");
-    let two = push.stderr.find("suite-failed-2").expect("commit two tested");
+    let one = push
+        .stderr
+        .find("suite-passed-1")
+        .expect("commit one tested");
+    let two = push
+        .stderr
+        .find("suite-failed-2")
+        .expect("commit two tested");
     assert!(one < two, "oldest first: {}", push.stderr);
     assert!(!push.stderr.contains("suite-passed-3"), "{}", push.stderr);
     assert!(
-        lines.contains(&"dockwright: stopped at the first failing commit: 1 commit after it not tested"),
+        lines.contains(
+            &"dockwright: stopped at the first failing commit: 1 commit after it not tested"
+        ),
         "{}",
         push.stderr
     );
