@@ -253,7 +253,7 @@ mod tests {
         let err = parse("pre_push = \"all\"\n").unwrap_err();
         let text = err.to_string();
         assert!(
-            text.contains("line 1, column 12") && text.contains("`tip`, `each`"),
+            text.contains("line 1, column 12") && text.contains("expected `tip` or `each`"),
             "{text}"
         );
     }
