@@ -44,7 +44,14 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         }
     };
     let mut progress = BuildProgress::new(args.verbose);
-    up::run(&ctx.dir, &options, engine, &mut sink, &mut progress)
+    up::run(
+        &ctx.dir,
+        &options,
+        engine,
+        &mut sink,
+        &mut progress,
+        dockwright::usecase::never(),
+    )
 }
 
 /// An event as one line for people (`dockwright: app: …`).

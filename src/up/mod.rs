@@ -26,6 +26,8 @@ use std::pin::Pin;
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
 
+use tokio::signal::unix::Signal;
+
 use crate::build::{Outcome, Progress};
 use crate::config::Config;
 use crate::engine::Engine;
@@ -58,12 +60,16 @@ pub type Sink<'a> = &'a mut dyn FnMut(&Event);
 
 /// Runs `dockwright up` in the repository that contains `dir`; returns how the process ends.
 /// Start-up builds report their steps to `progress`; everything else is an [`Event`] to `sink`.
+/// The watch ends, stopping what it started, on SIGINT or SIGTERM or when `stop` resolves (the
+/// plugin's Ctrl-C, or its stream dropped; [`crate::usecase::never`] for a face that has only
+/// the signals).
 pub fn run(
     dir: &Path,
     options: &Options,
     engine: Engine,
     sink: Sink<'_>,
     progress: &mut dyn Progress,
+    stop: impl Future<Output = ()>,
 ) -> Result<Exit> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -74,7 +80,7 @@ pub fn run(
                 "this is a bug; please report it",
             )
         })?;
-    runtime.block_on(run_async(dir, options, engine, sink, progress))
+    runtime.block_on(run_async(dir, options, engine, sink, progress, stop))
 }
 
 async fn run_async(
@@ -83,7 +89,9 @@ async fn run_async(
     engine: Engine,
     sink: Sink<'_>,
     progress: &mut dyn Progress,
+    stop: impl Future<Output = ()>,
 ) -> Result<Exit> {
+    let mut stop = std::pin::pin!(stop);
     let project = Project::discover(dir)?;
     let root = project.repo.root().to_path_buf();
     let state_dir = project.repo.git_dir().join(crate::hooks::background::DIR);
@@ -114,8 +122,13 @@ async fn run_async(
             sink(&Event::new(Kind::Fresh).service(name).image(&image));
         } else {
             sink(&Event::new(Kind::Building).service(name).image(&image));
-            let outcome =
-                crate::build::build(&project, &analysis, &tree, &engine, &mut *progress).await?;
+            let build = crate::build::build(&project, &analysis, &tree, &engine, &mut *progress);
+            let outcome = tokio::select! {
+                outcome = build => outcome?,
+                _ = stop.as_mut() => {
+                    return Err(crate::usecase::interrupted(format!("the build of `{image}`")));
+                }
+            };
             sink(
                 &Event::new(Kind::Built)
                     .service(name)
@@ -153,6 +166,7 @@ async fn run_async(
                 status = child.wait() => break status.map_err(|e| Error::io("wait for", "docker compose", e))?,
                 _ = signals.0.recv() => {}
                 _ = signals.1.recv() => { let _ = child.start_kill(); }
+                _ = signals.2.recv() => { let _ = child.start_kill(); }
             }
         };
         return Ok(match status.code() {
@@ -205,7 +219,7 @@ async fn run_async(
     for name in &followed {
         lp.follow(name, Some(started_at))?;
     }
-    let result = lp.watch(sink).await;
+    let result = lp.watch(sink, stop).await;
     // Whatever happened, what `up` started stops, as with an attached `docker compose up`.
     lp.building = None;
     lp.followers.clear();
@@ -221,11 +235,13 @@ async fn run_async(
     result
 }
 
-fn signals() -> Result<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)> {
+/// SIGINT, SIGTERM and SIGHUP (the terminal closed): each stops what `up` started.
+fn signals() -> Result<(Signal, Signal, Signal)> {
     use tokio::signal::unix::{signal, SignalKind};
     let int = signal(SignalKind::interrupt()).map_err(|e| Error::io("handle", "SIGINT", e))?;
     let term = signal(SignalKind::terminate()).map_err(|e| Error::io("handle", "SIGTERM", e))?;
-    Ok((int, term))
+    let hup = signal(SignalKind::hangup()).map_err(|e| Error::io("handle", "SIGHUP", e))?;
+    Ok((int, term, hup))
 }
 
 /// The dockwright services that `up` builds and watches: those named (every name must be a
@@ -332,12 +348,16 @@ struct Loop {
     invalid: bool,
     /// The engine did not answer at the last try.
     engine_lost: bool,
-    /// SIGINT and SIGTERM, listened to from the start so that none is missed during a swap.
-    signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+    /// SIGINT, SIGTERM and SIGHUP, listened to from the start so that none is missed during a swap.
+    signals: (Signal, Signal, Signal),
 }
 
 impl Loop {
-    async fn watch(&mut self, sink: Sink<'_>) -> Result<Exit> {
+    async fn watch(
+        &mut self,
+        sink: Sink<'_>,
+        mut stop: Pin<&mut impl Future<Output = ()>>,
+    ) -> Result<Exit> {
         let mut watcher = watch::Watcher::new()?;
         let analyses: Vec<Analysis> = self.running.values().cloned().collect();
         let set = watch::WatchSet::of(&self.root, &analyses);
@@ -350,6 +370,8 @@ impl Loop {
             tokio::select! {
                 _ = self.signals.0.recv() => return Ok(Exit::Interrupted),
                 _ = self.signals.1.recv() => return Ok(Exit::Interrupted),
+                _ = self.signals.2.recv() => return Ok(Exit::Interrupted),
+                _ = stop.as_mut() => return Ok(Exit::Interrupted),
                 batch = watcher.next() => {
                     if batch.is_none() {
                         return Ok(Exit::Success);
