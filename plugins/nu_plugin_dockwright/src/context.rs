@@ -90,7 +90,10 @@ impl<'a> Context<'a> {
             message.contains(&format!("`{value}`")) || message.contains(&format!("/{value}`"))
         };
         match args.iter().find(|arg| quoted(&arg.item)) {
-            Some(arg) => error(e, arg.span, "here"),
+            Some(arg) => {
+                let label = argument_label(&message);
+                error(e, arg.span, label)
+            }
             None => error(e, self.head(), label),
         }
     }
@@ -139,5 +142,20 @@ pub fn error(e: dockwright::Error, span: Span, label: impl Into<String>) -> Labe
     match e.help() {
         Some(help) => error.with_help(help),
         None => error,
+    }
+}
+
+/// What the argument an error quotes is, said on its label: `unknown service` under `nope`.
+fn argument_label(message: &str) -> &'static str {
+    if message.starts_with("no service named") {
+        "unknown service"
+    } else if message.starts_with("unknown stack") {
+        "unknown stack"
+    } else if message.contains("revision") {
+        "unknown revision"
+    } else if message.contains("hook") {
+        "unknown hook"
+    } else {
+        "here"
     }
 }

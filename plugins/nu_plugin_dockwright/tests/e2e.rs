@@ -240,8 +240,8 @@ fn status_build_images_inputs_as_tables() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("`app` is stale (requirements.txt changed)")
-            && err.contains("dockwright build app"),
+        // (miette wraps the message: only parts that fit on one line are looked for)
+        err.contains("`app` is stale (requirements.txt") && err.contains("dockwright build app"),
         "{err}"
     );
 }
@@ -418,4 +418,69 @@ fn hooks_install_keeps_a_foreign_hook_and_uninstall_puts_it_back() {
         "the foreign hook did not come back byte for byte"
     );
     assert!(!hooks.join("post-merge.dockwright-chained").exists());
+}
+
+/// `docker compose down` in the fixture, whatever the test did (containers and network).
+struct ComposeDown<'a>(&'a Nu);
+
+impl Drop for ComposeDown<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("docker")
+            .args(["compose", "down", "--volumes", "--timeout", "1"])
+            .current_dir(self.0.repo.path())
+            .output();
+    }
+}
+
+#[test]
+fn watch_streams_the_events_of_up_and_its_end_stops_the_services() {
+    let nu = Nu::new();
+    nu.repo.write(
+        "compose.yaml",
+        &format!(
+            r#"services:
+  app:
+    image: ${{DOCKWRIGHT_IMAGE_APP:-app-runtime-image:run-dockwright-up}}
+    pull_policy: never
+    labels:
+      dev.dockwright.project: "{}"
+    command: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]
+"#,
+            nu.repo.project()
+        ),
+    );
+    let _down = ComposeDown(&nu);
+    // The stream until the watch begins: the image built, compose started on it.
+    let events = nu.json(
+        "dockwright watch | take until {|e| $e.event == watching } | select event service image",
+    );
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["building", "built", "started"], "{events}");
+    assert_eq!(events[1]["service"], json!("app"));
+    let image = events[1]["image"].as_str().unwrap().to_string();
+    assert!(
+        image.starts_with(&format!("{}-app-runtime:", nu.repo.project())),
+        "{image}"
+    );
+    // The container ran the runtime image; the stream's end stopped it.
+    let ids = nu.containers();
+    assert_eq!(ids.len(), 1, "one compose container: {ids:?}");
+    let inspect = Command::new("docker")
+        .args([
+            "inspect",
+            "--format",
+            "{{.Config.Image}} {{.State.Running}}",
+            &ids[0],
+        ])
+        .output()
+        .expect("docker runs");
+    assert_eq!(
+        String::from_utf8_lossy(&inspect.stdout).trim(),
+        format!("{image} false")
+    );
 }

@@ -12,6 +12,7 @@ mod init;
 mod inputs;
 mod status;
 mod test;
+mod watch;
 
 pub use build::Build;
 pub use check::Check;
@@ -24,6 +25,7 @@ pub use init::Init;
 pub use inputs::Inputs;
 pub use status::Status;
 pub use test::Test;
+pub use watch::Watch;
 
 use ::dockwright::usecase::Selection;
 use nu_plugin::{EvaluatedCall, PluginCommand};
@@ -55,6 +57,7 @@ pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {
         Box::new(Init),
         Box::new(Check),
         Box::new(Env),
+        Box::new(Watch),
     ]
 }
 
