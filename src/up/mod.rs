@@ -58,6 +58,34 @@ pub struct Options {
 /// Where the events go.
 pub type Sink<'a> = &'a mut dyn FnMut(&Event);
 
+/// The file a watching `up` holds locked, in the worktree's `.git/dockwright/`: the hooks ask it
+/// whether a watch will rebuild and swap, and the kernel lets go of it when `up` ends, however.
+const WATCHING_LOCK: &str = "up-watching.lock";
+
+/// Whether a `dockwright up` watches the worktree whose git dir is `git_dir`.
+pub fn is_watching(git_dir: &Path) -> bool {
+    let path = git_dir
+        .join(crate::hooks::background::DIR)
+        .join(WATCHING_LOCK);
+    match std::fs::File::open(&path) {
+        Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
+/// Holds the watching lock (None when it cannot be had: the hooks only say less).
+fn watching(state_dir: &Path) -> Option<std::fs::File> {
+    std::fs::create_dir_all(state_dir).ok()?;
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(state_dir.join(WATCHING_LOCK))
+        .ok()?;
+    file.try_lock().ok()?;
+    Some(file)
+}
+
 /// Runs `dockwright up` in the repository that contains `dir`; returns how the process ends.
 /// Start-up builds report their steps to `progress`; everything else is an [`Event`] to `sink`.
 /// The watch ends, stopping what it started, on SIGINT or SIGTERM or when `stop` resolves (the
@@ -219,7 +247,9 @@ async fn run_async(
     for name in &followed {
         lp.follow(name, Some(started_at))?;
     }
+    let watching = watching(&lp.state_dir);
     let result = lp.watch(sink, stop).await;
+    drop(watching);
     // Whatever happened, what `up` started stops, as with an attached `docker compose up`.
     lp.building = None;
     lp.followers.clear();
@@ -312,6 +342,16 @@ impl Output {
             .try_clone_to_owned()
             .map_err(|e| Error::io("duplicate", "stderr", e))?;
         Ok(Stdio::from(fd))
+    }
+
+    /// Whether compose's output goes to a terminal.
+    fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        if self.events_only {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        }
     }
 
     fn stdout(&self) -> Result<Stdio> {
@@ -660,14 +700,38 @@ impl Loop {
             args.push(since);
         }
         args.push(name);
-        let child = self
+        // Compose starts each log line with an erase-line escape (`ESC[2K`) even off a terminal
+        // and with `--ansi never`: a log file or CI output gets it raw. Off a terminal the lines
+        // go through here, without escapes.
+        let plain = !self.out.is_terminal();
+        let mut child = self
             .compose
             .command(&args)
-            .stdout(self.out.stdout()?)
+            .stdout(if plain {
+                Stdio::piped()
+            } else {
+                self.out.stdout()?
+            })
             .stderr(Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| Error::io("run", "docker compose logs", e))?;
+        if let Some(stdout) = child.stdout.take() {
+            let events_only = self.out.events_only;
+            tokio::spawn(async move {
+                use tokio::io::AsyncBufReadExt;
+                let mut lines = tokio::io::BufReader::new(stdout).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let line = console::strip_ansi_codes(&line);
+                    // A closed stream ends the copy; nothing to report it to.
+                    let _ = if events_only {
+                        writeln!(std::io::stderr(), "{line}")
+                    } else {
+                        writeln!(std::io::stdout(), "{line}")
+                    };
+                }
+            });
+        }
         self.followers.insert(name.to_string(), child);
         Ok(())
     }
