@@ -81,6 +81,10 @@ fn describe(notice: &Notice, colour: bool) -> String {
             paint(colour, Style::Yellow, &changes(changed))
         ),
         Notice::RunBuild { services } => format!("run `{}`", command(services)),
+        Notice::UpWatching => {
+            "`dockwright up` is watching: it rebuilds in the background and swaps the container"
+                .to_string()
+        }
         Notice::BuildStarted { log } => format!("building in the background; log: {log}"),
         Notice::BuildQueued { log } => {
             format!("a background build is running and will build again; log: {log}")

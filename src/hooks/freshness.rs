@@ -53,6 +53,8 @@ pub enum Notice {
         /// The inputs that changed since its newest image; none when only build settings did.
         changed: Vec<Change>,
     },
+    /// `on_stale = "warn"`, and a `dockwright up` watches this worktree: it rebuilds and swaps.
+    UpWatching,
     /// `on_stale = "warn"`: these services need `dockwright build`.
     RunBuild {
         /// The stale services.
@@ -232,6 +234,7 @@ pub fn check(dir: &Path, event: &Event, env: EnvLookup<'_>) -> Vec<Notice> {
     let services: Vec<String> = stale.iter().map(|s| s.service.clone()).collect();
     let root = project.repo.root();
     lines.push(match config.on_stale {
+        OnStale::Warn if crate::up::is_watching(project.repo.git_dir()) => Notice::UpWatching,
         OnStale::Warn => Notice::RunBuild { services },
         OnStale::Build => match background::start(&project) {
             Ok(Started::Started { log }) => Notice::BuildStarted {
