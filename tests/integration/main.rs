@@ -4,6 +4,7 @@ mod support;
 
 mod buildkit;
 mod core;
+mod day;
 mod durations;
 mod hooks;
 mod sandbox;
