@@ -3,6 +3,7 @@
 //! under `--dry-run`, and replaced only with `--force`, after a backup.
 
 pub mod diff;
+mod register;
 pub mod render;
 pub mod templates;
 pub mod vars;
@@ -56,6 +57,10 @@ pub enum Action {
     WouldSkip,
     /// `--dry-run --force`: it exists with other content and would be replaced after a backup.
     WouldReplace,
+    /// The repository root's `dockwright.toml` existed; the service's table was appended.
+    Amended,
+    /// `--dry-run`: the service's table would be appended to the root's `dockwright.toml`.
+    WouldAmend,
 }
 
 impl Action {
@@ -69,6 +74,8 @@ impl Action {
             Action::WouldCreate => "would create",
             Action::WouldSkip => "would skip",
             Action::WouldReplace => "would replace",
+            Action::Amended => "amended",
+            Action::WouldAmend => "would amend",
         }
     }
 }
@@ -142,6 +149,18 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
             "give the project's directory: `dockwright init DIR`",
         ));
     }
+    // In a subfolder of a repository, the service is that folder, registered at the root.
+    let subfolder = subfolder(dir);
+    let mut vars = options.vars.clone();
+    if let Some(sub) = &subfolder {
+        vars.entry("service".into())
+            .or_insert_with(|| service_name(&sub.rel));
+        vars.insert("context".into(), sub.rel.clone());
+    }
+    let options = &Options {
+        vars,
+        ..options.clone()
+    };
     let detection = crate::stack::detect(dir, options.stack.as_deref())?;
     let stack = detection.stack;
     let version = match options.vars.get("version") {
@@ -181,6 +200,16 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
                 }
             }
         }
+        if let (Some(sub), crate::config::FILE_NAME) = (&subfolder, file.as_str()) {
+            files.push(register::register(
+                &sub.root,
+                &sub.root_config_shown,
+                &computed.vars["service"],
+                &content,
+                options.dry_run,
+            )?);
+            continue;
+        }
         files.push(write::place(
             dir,
             &target,
@@ -202,4 +231,54 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
         warnings,
         dry_run: options.dry_run,
     })
+}
+
+/// `init` run in a subfolder of a repository.
+struct Subfolder {
+    /// The repository root.
+    root: PathBuf,
+    /// The folder, relative to the root, `/`-separated.
+    rel: String,
+    /// The root's `dockwright.toml` as seen from the folder (`../dockwright.toml`).
+    root_config_shown: String,
+}
+
+/// The repository root above `dir` and the path from it, when `dir` is not the root itself.
+fn subfolder(dir: &Path) -> Option<Subfolder> {
+    let repo = crate::repo::Repo::discover(dir).ok()?;
+    let root = repo.root().canonicalize().ok()?;
+    let dir = dir.canonicalize().ok()?;
+    let rel = dir.strip_prefix(&root).ok()?;
+    if rel.as_os_str().is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(Subfolder {
+        root_config_shown: format!("{}{}", "../".repeat(parts.len()), crate::config::FILE_NAME),
+        rel: parts.join("/"),
+        root,
+    })
+}
+
+/// A service name for the folder `rel`: its last part, as image names allow (`Backend API`
+/// becomes `backend-api`).
+fn service_name(rel: &str) -> String {
+    let last = rel.rsplit('/').next().unwrap_or(rel);
+    let name: String = last
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect();
+    let name = name.trim_matches(|c| c == '-' || c == '_').to_string();
+    if name.is_empty() {
+        crate::config::DEFAULT_SERVICE.to_string()
+    } else {
+        name
+    }
 }

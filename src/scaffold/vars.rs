@@ -42,6 +42,8 @@ pub fn compute(
     set("gid", "1000".into());
     set("port", stack.port.to_string());
     set("service", crate::config::DEFAULT_SERVICE.into());
+    // The service's directory relative to the repository root, when `init` runs in a subfolder.
+    set("context", String::new());
     set("workdir", "/app".into());
     set("os_user", "app".into());
     set("test_command", stack.test.into());

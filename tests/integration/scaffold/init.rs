@@ -570,3 +570,125 @@ fn a_quoted_dev_command_stays_one_argument() {
     assert_eq!(bad.code, 1, "{}", bad.stderr);
     assert!(bad.stderr.contains("unclosed quote"), "{}", bad.stderr);
 }
+
+/// `dockwright` run in `dir` (a folder of the repository).
+fn dockwright_in(repo: &TestRepo, dir: &str, args: &[&str]) -> crate::support::Run {
+    let mut cmd = repo.command(crate::support::bin("dockwright"));
+    cmd.current_dir(repo.path().join(dir)).args(args);
+    crate::support::Run::from(cmd.output().unwrap())
+}
+
+/// Issue 19: an app in a subfolder is registered at the repository root, whose existing
+/// `dockwright.toml` keeps every byte; every command works from the root and from the folder.
+#[test]
+fn init_in_a_subfolder_registers_the_service_at_the_root() {
+    let repo = TestRepo::new();
+    let ours = "# the team's settings\non_stale = \"warn\"";
+    repo.write("dockwright.toml", ours)
+        .write("backend/requirements.txt", "flask==3.0.0\n")
+        .write("backend/app.py", "print('hello')\n")
+        .commit_all("app in a subfolder");
+
+    let report = repo
+        .dockwright(&["init", "backend", "--format", "json"])
+        .ok()
+        .json();
+    let actions: Vec<(String, String)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["action"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        actions.contains(&("../dockwright.toml".into(), "amended".into())),
+        "{actions:?}"
+    );
+    assert!(!repo.path().join("backend/dockwright.toml").exists());
+    for file in [
+        "Dockerfile.runtime",
+        "compose.yaml",
+        "justfile",
+        ".dockerignore",
+    ] {
+        assert!(repo.path().join("backend").join(file).is_file(), "{file}");
+    }
+    let root = repo.read("dockwright.toml");
+    assert!(
+        root.starts_with(ours),
+        "the root file's bytes changed:\n{root}"
+    );
+    assert!(
+        root[ours.len()..].starts_with("\n\n[services.backend]\n"),
+        "{root}"
+    );
+    assert!(root.contains("\ncontext = \"backend\"\n"), "{root}");
+    // The compose service and the justfile name the service as the folder does.
+    let compose = repo.read("backend/compose.yaml");
+    assert!(
+        compose.contains("  backend:\n    image: ${DOCKWRIGHT_IMAGE_BACKEND:-backend-runtime-image:run-dockwright-up}"),
+        "{compose}"
+    );
+    assert!(repo
+        .read("backend/justfile")
+        .contains("dockwright env backend"));
+
+    // From the root and from the folder, the service is the folder's.
+    for dir in ["", "backend"] {
+        let inputs = dockwright_in(&repo, dir, &["inputs", "--format", "json"])
+            .ok()
+            .json();
+        let paths: Vec<&str> = inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            paths,
+            ["backend/Dockerfile.runtime", "backend/requirements.txt"],
+            "from `{dir}`: {inputs}"
+        );
+        let status = dockwright_in(&repo, dir, &["status", "--format", "json"])
+            .ok()
+            .json();
+        assert_eq!(status[0]["service"], "backend", "from `{dir}`");
+        assert_eq!(status[0]["state"], "missing");
+    }
+    repo.dockwright(&["check"]).ok();
+
+    // Again, from the folder: nothing changes, the registration is kept.
+    let before = repo.read("dockwright.toml");
+    let again = dockwright_in(&repo, "backend", &["init", "--format", "json"])
+        .ok()
+        .json();
+    let root_entry = again["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "../dockwright.toml")
+        .cloned()
+        .unwrap();
+    assert_eq!(root_entry["action"], "skipped", "{again}");
+    assert_eq!(repo.read("dockwright.toml"), before);
+
+    // A repository without a root dockwright.toml gets one, naming the folder.
+    let fresh = TestRepo::new();
+    fresh
+        .write("api/requirements.txt", "fastapi\n")
+        .commit_all("api");
+    dockwright_in(&fresh, "api", &["init"]).ok();
+    let created = fresh.read("dockwright.toml");
+    assert!(created.contains("[services.api]\n"), "{created}");
+    assert!(created.contains("\ncontext = \"api\"\n"), "{created}");
+    assert_eq!(
+        dockwright_in(&fresh, "", &["status", "--format", "json"])
+            .ok()
+            .json()[0]["service"],
+        "api"
+    );
+}
