@@ -123,7 +123,20 @@ async fn run_async(
     let project = Project::discover(dir)?;
     let root = project.repo.root().to_path_buf();
     let state_dir = project.repo.git_dir().join(crate::hooks::background::DIR);
-    let mut compose = Compose::find(&root, state_dir.join("compose.up.yaml"))?;
+    // The compose file compose itself would use from here: in this directory or the nearest
+    // one above it, up to the repository root (a service scaffolded in `backend/` has its own).
+    let compose_dir = dir
+        .canonicalize()
+        .ok()
+        .and_then(|dir| {
+            let root = root.canonicalize().ok()?;
+            dir.ancestors()
+                .take_while(|d| d.starts_with(&root))
+                .find(|d| compose::find_file(d).is_some())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| root.clone());
+    let mut compose = Compose::find(&compose_dir, state_dir.join("compose.up.yaml"))?;
     let tree = project.worktree();
 
     // Every dockwright service's image is set (compose interpolates the whole file), the ones

@@ -568,3 +568,73 @@ fn a_compose_project_without_dockwright_toml_gets_its_build_services() {
     assert!(images[0].starts_with(&image), "{images:?}");
     assert_eq!(containers(&repo).len(), 2);
 }
+
+/// Issue 19: a service scaffolded in a subfolder has its compose file there; `up` run from the
+/// folder (as its `just dev` does) uses that compose file and runs the service's runtime image.
+#[test]
+fn up_from_a_scaffolded_subfolder_runs_its_runtime_image() {
+    if !require("compose") {
+        return;
+    }
+    busybox();
+    let repo = TestRepo::new();
+    repo.write(
+        "api/Dockerfile.runtime",
+        format!("FROM {BUSYBOX}\nWORKDIR /app\nCOPY requirements.txt /deps/\nUSER 1000:1000\n"),
+    )
+    .write("api/requirements.txt", "flask==3.0.0\n")
+    .write("api/app.py", "print('hello')\n")
+    .commit_all("an api in a subfolder");
+    let port = (21000 + std::process::id() % 20000).to_string();
+    let mut init = repo.command(bin("dockwright"));
+    init.current_dir(repo.path().join("api")).args([
+        "init",
+        "--stack",
+        "python-pip",
+        "--var",
+        &format!("port={port}"),
+        "--var",
+        "dev_command=sh -c 'trap \"exit 0\" TERM; while :; do sleep 1; done'",
+    ]);
+    assert!(init.output().unwrap().status.success());
+    // The compose project is the folder's: its containers are removed whatever happens.
+    struct Down<'a>(&'a TestRepo);
+    impl Drop for Down<'_> {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .command("docker")
+                .current_dir(self.0.path().join("api"))
+                .args(["compose", "down", "--volumes", "--timeout", "1"])
+                .output();
+        }
+    }
+    let _down = Down(&repo);
+
+    let mut up = repo.command(bin("dockwright"));
+    up.current_dir(repo.path().join("api"))
+        .args(["up", "--detach", "--format", "json"]);
+    let out = up.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let built: Value = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["event"] == "built")
+        .expect("the runtime image was built");
+    assert_eq!(built["service"], "api");
+    let image = built["image"].as_str().unwrap();
+    let running = docker_ids(&[
+        "ps",
+        "-q",
+        "--filter",
+        "label=com.docker.compose.project=api",
+        "--filter",
+        &format!("ancestor={image}"),
+    ]);
+    assert_eq!(running.len(), 1, "the api container runs {image}");
+}
