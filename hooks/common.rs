@@ -8,7 +8,7 @@ use std::io::Read;
 
 use dockwright::engine::connect::process_env;
 use dockwright::hooks::freshness::{self, changes, Event, Notice};
-use dockwright::hooks::Hook;
+use dockwright::hooks::{manager, Hook};
 use dockwright::sandbox::pre_push::{self, Tested};
 use dockwright::sandbox::short;
 
@@ -20,6 +20,11 @@ use term::{paint, Style};
 /// The whole of a hook binary: runs hook `name` with this process's arguments and stdin, and
 /// returns the exit code. The post-* hooks always return 0.
 pub fn main(name: &str) -> i32 {
+    // Git never passes `--version` to a hook: `dockwright doctor` asks it which version it is.
+    if std::env::args().nth(1).as_deref() == Some("--version") && std::env::args().len() == 2 {
+        println!("dockwright-hook-{name} {}", dockwright::project::VERSION);
+        return 0;
+    }
     // The shim already skipped; this covers a hook binary run by hand or by another manager.
     if dockwright::env::skip() {
         return 0;
@@ -28,9 +33,19 @@ pub fn main(name: &str) -> i32 {
         eprintln!("dockwright: `{name}` is not a hook dockwright knows; skipped");
         return 0;
     };
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // Run by pre-commit or prek: no arguments from git, and its stdin already consumed; the
+    // same facts come as `PRE_COMMIT_*` variables.
+    let mut stdin = None;
+    if args.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
+        if let Some((a, input)) = manager::pre_commit_args(hook, &process_env, &cwd) {
+            args = a;
+            stdin = Some(input);
+        }
+    }
     match hook {
-        Hook::PrePush => pre_push(&args),
+        Hook::PrePush => pre_push(&args, stdin),
         _ => {
             // A panic would exit 101, and post-checkout's code becomes `git checkout`'s: say one
             // line instead and let git go on.
@@ -39,15 +54,16 @@ pub fn main(name: &str) -> i32 {
                 let text = info.to_string().replace('\n', " ");
                 eprintln!("dockwright: the {name} hook failed ({text}); please report it");
             }));
-            let _ = std::panic::catch_unwind(|| post(hook, &args));
+            let from_git = stdin.is_none();
+            let _ = std::panic::catch_unwind(|| post(hook, &args, from_git));
             0
         }
     }
 }
 
 /// post-checkout, post-merge, post-rewrite: what changed, said on stderr; nothing when fresh.
-fn post(hook: Hook, args: &[String]) {
-    if hook == Hook::PostRewrite {
+fn post(hook: Hook, args: &[String], from_git: bool) {
+    if hook == Hook::PostRewrite && from_git {
         // The `old new` lines are not needed (HEAD is what matters), but git writes them, and a
         // hook that exits without reading could leave git a broken pipe.
         let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
@@ -99,11 +115,16 @@ fn describe(notice: &Notice, colour: bool) -> String {
 /// tests each pushed commit; any failure stops the push. A hook that was here before dockwright
 /// has already run (the shim replays the same stdin to it first, and stops the push when it
 /// fails), so this is dockwright's part only.
-fn pre_push(args: &[String]) -> i32 {
+fn pre_push(args: &[String], stdin: Option<String>) -> i32 {
     let remote = args.first().map(String::as_str).unwrap_or("");
     let mut raw = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut raw) {
-        eprintln!("dockwright: cannot read what git sent to the pre-push hook: {e}");
+    match stdin {
+        Some(input) => raw = input.into_bytes(),
+        None => {
+            if let Err(e) = std::io::stdin().read_to_end(&mut raw) {
+                eprintln!("dockwright: cannot read what git sent to the pre-push hook: {e}");
+            }
+        }
     }
     let refs = match pre_push::parse(&String::from_utf8_lossy(&raw)) {
         Ok(refs) => refs,

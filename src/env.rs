@@ -28,6 +28,30 @@ pub const XDG_RUNTIME_DIR: &str = "XDG_RUNTIME_DIR";
 /// The user's home directory, for `~/.docker`.
 pub const HOME: &str = "HOME";
 
+/// What pre-commit and prek set for a hook they run (they pass neither git's arguments nor its
+/// stdin): the hook binaries rebuild git's arguments from them
+/// ([`crate::hooks::manager::pre_commit_args`]).
+pub mod pre_commit {
+    /// post-checkout's old HEAD; pre-push's remote commit (or the base of the new commits).
+    pub const FROM_REF: &str = "PRE_COMMIT_FROM_REF";
+    /// post-checkout's new HEAD; pre-push's pushed commit.
+    pub const TO_REF: &str = "PRE_COMMIT_TO_REF";
+    /// post-checkout's flag: `1` for a branch checkout, `0` for a file checkout.
+    pub const CHECKOUT_TYPE: &str = "PRE_COMMIT_CHECKOUT_TYPE";
+    /// post-merge's squash flag.
+    pub const IS_SQUASH_MERGE: &str = "PRE_COMMIT_IS_SQUASH_MERGE";
+    /// post-rewrite's `amend` or `rebase`.
+    pub const REWRITE_COMMAND: &str = "PRE_COMMIT_REWRITE_COMMAND";
+    /// pre-push's remote name.
+    pub const REMOTE_NAME: &str = "PRE_COMMIT_REMOTE_NAME";
+    /// pre-push's remote URL.
+    pub const REMOTE_URL: &str = "PRE_COMMIT_REMOTE_URL";
+    /// pre-push's local ref.
+    pub const LOCAL_BRANCH: &str = "PRE_COMMIT_LOCAL_BRANCH";
+    /// pre-push's remote ref.
+    pub const REMOTE_BRANCH: &str = "PRE_COMMIT_REMOTE_BRANCH";
+}
+
 /// Git's repository-local variables; they must not leak into a git run elsewhere
 /// (hooks run with `GIT_DIR` and friends set). The list is what `git rev-parse --local-env-vars` prints.
 pub const GIT_LOCAL_VARS: &[&str] = &[

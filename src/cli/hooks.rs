@@ -24,6 +24,11 @@ enum Sub {
         /// Hooks to install (default: post-checkout, post-merge, post-rewrite and pre-push).
         #[arg(value_parser = parse_hook)]
         hooks: Vec<String>,
+        /// Install even when a hook manager (pre-commit, prek, lefthook, husky) is in charge:
+        /// its hook is kept and runs first. Without it, install says what to add to the
+        /// manager's config instead and writes nothing.
+        #[arg(long)]
+        chain: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -55,8 +60,33 @@ fn parse_hook(name: &str) -> std::result::Result<String, String> {
 
 pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     match args.command {
-        Sub::Install { hooks, format } => {
-            let report = hooks::install(&ctx.dir, &hooks)?;
+        Sub::Install {
+            hooks,
+            chain,
+            format,
+        } => {
+            let report = hooks::install_with(&ctx.dir, &hooks, chain)?;
+            if let (Some(managed), Some(entry)) = (&report.managed, &report.entry) {
+                if format == Format::Json {
+                    Format::print_json(&report)?;
+                } else {
+                    println!(
+                        "this repository's hooks are managed by {} (`{}`): nothing was written.",
+                        managed.manager.name(),
+                        managed.config.display()
+                    );
+                    if managed.has_dockwright {
+                        println!("its config already mentions dockwright; make sure it has these entries:");
+                    } else {
+                        println!("add dockwright's entries to its config:");
+                    }
+                    println!();
+                    print!("{entry}");
+                    println!("
+(or `dockwright hooks install --chain` to install dockwright's shims anyway, running the manager's hooks first)");
+                }
+                return Ok(Exit::Success);
+            }
             for note in &report.notes {
                 let kind = match note {
                     Note::OutsideRepository { .. } => "note",

@@ -18,6 +18,7 @@
 pub mod background;
 pub mod freshness;
 pub mod install;
+pub mod manager;
 pub mod shim;
 
 use crate::error::{Error, Result};

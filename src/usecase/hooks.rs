@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::hooks::install::{binary, hooks_dir, HookStatus, Installed, Installer, Removed};
+use crate::hooks::manager::{self, Managed};
 use crate::hooks::{background, Hook};
 use crate::repo::Repo;
 
@@ -70,6 +71,11 @@ pub struct InstallReport {
     pub hooks: Vec<Done<Installed>>,
     /// What the user must know besides.
     pub notes: Vec<Note>,
+    /// The hook manager in charge of the repository. Unless install was asked to chain anyway,
+    /// nothing was written: `entry` says what to add to the manager's config instead.
+    pub managed: Option<Managed>,
+    /// The lines to add to the manager's config, when one is in charge and nothing was written.
+    pub entry: Option<String>,
 }
 
 /// What `hooks uninstall` did.
@@ -107,17 +113,33 @@ pub fn status(dir: &Path) -> Result<StatusReport> {
 }
 
 /// Installs the hooks `names` (all when none) for the repository containing `dir`. Every name
-/// is checked before anything is written.
+/// is checked before anything is written. When a hook manager is in charge (pre-commit, prek,
+/// lefthook, husky), nothing is written and the report says what to add to its config.
 pub fn install(dir: &Path, names: &[String]) -> Result<InstallReport> {
+    install_with(dir, names, false)
+}
+
+/// [`install`]; `chain` installs the shims even when a hook manager is in charge (its hooks are
+/// kept and run first, as any other hook's).
+pub fn install_with(dir: &Path, names: &[String], chain: bool) -> Result<InstallReport> {
     let hooks = Hook::parse_all(names)?;
     let repo = Repo::discover(dir)?;
     let installer = Installer::new(hooks_dir(&repo)?);
-    crate::hooks::install::forget_legacy(&repo);
+    let managed = manager::detect(repo.root());
     let mut report = InstallReport {
         hooks_dir: installer.dir().to_path_buf(),
         hooks: Vec::new(),
         notes: Vec::new(),
+        entry: None,
+        managed: managed.clone(),
     };
+    if let Some(m) = &managed {
+        if !chain {
+            report.entry = Some(m.entry(&hooks));
+            return Ok(report);
+        }
+    }
+    crate::hooks::install::forget_legacy(&repo);
     if !installer.dir().starts_with(repo.root()) && !installer.dir().starts_with(repo.common_dir())
     {
         report.notes.push(Note::OutsideRepository {

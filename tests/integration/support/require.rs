@@ -38,6 +38,12 @@ const COMPONENTS: &[Component] = &[
         present: || succeeds("docker", &["compose", "version"]),
     },
     Component {
+        name: "pre-commit",
+        what: "`pre-commit`",
+        install: "python3 -m pip install pre-commit (or `bash .ci/setup packages`)",
+        present: || succeeds("pre-commit", &["--version"]),
+    },
+    Component {
         name: "nu",
         what: "`nu`",
         install: "bash .ci/setup nu",

@@ -182,7 +182,8 @@ impl SimplePluginCommand for HooksInstall {
     }
 
     fn extra_description(&self) -> &str {
-        "result: written (there was no hook), kept (someone else's hook was renamed to `kept` \
+        "result: managed (a hook manager such as pre-commit, prek, lefthook or husky is in \
+         charge: nothing was written, and detail says what to add to its config), written (there was no hook), kept (someone else's hook was renamed to `kept` \
          and runs first), upgraded (an older shim of ours was replaced) or unchanged. \
          Installing twice changes nothing."
     }
@@ -214,6 +215,30 @@ impl SimplePluginCommand for HooksInstall {
         _input: &Value,
     ) -> Result<Value, LabeledError> {
         let report = on_named(engine, call, hooks::install)?;
+        if let (Some(managed), Some(entry)) = (&report.managed, &report.entry) {
+            let detail = format!(
+                "managed by {} (`{}`); nothing written; add to its config:\n{entry}",
+                managed.manager.name(),
+                managed.config.display()
+            );
+            let rows = dockwright::hooks::Hook::parse_all(&super::names(call, 0)?.iter().map(|n| n.item.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|hook| {
+                    Value::record(
+                        record! {
+                            "hook" => Value::string(hook.name(), call.head),
+                            "result" => Value::string("managed", call.head),
+                            "path" => Value::string(report.hooks_dir.join(hook.name()).display().to_string(), call.head),
+                            "kept" => Value::nothing(call.head),
+                            "detail" => Value::string(detail.clone(), call.head),
+                        },
+                        call.head,
+                    )
+                })
+                .collect();
+            return Ok(Value::list(rows, call.head));
+        }
         let rows = report
             .hooks
             .iter()
