@@ -3,6 +3,8 @@
 
 mod build;
 mod check;
+mod completions;
+mod doctor;
 mod env;
 mod external;
 mod gc;
@@ -29,7 +31,7 @@ use dockwright::project::Project;
 /// and tests that only pass on one machine.
 #[derive(Debug, Parser)]
 #[command(name = "dockwright", version, about, propagate_version = true)]
-struct Cli {
+pub(crate) struct Cli {
     /// Run as if started in this directory.
     #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
     directory: Option<PathBuf>,
@@ -61,6 +63,12 @@ enum Command {
     Up(up::Args),
     /// Print the variables that name the current runtime images for `docker compose` by hand.
     Env(env::Args),
+    /// Check what dockwright needs (engine, Compose, hooks, nu plugin, disk) and say how to fix each.
+    Doctor(doctor::Args),
+    /// Print the completion script for a shell.
+    Completions(completions::Args),
+    /// Print the manual page (roff): `dockwright manpage | man -l -`.
+    Manpage(completions::ManArgs),
     /// Run `dockwright-<name>` found on PATH.
     #[command(external_subcommand)]
     External(Vec<OsString>),
@@ -68,7 +76,20 @@ enum Command {
 
 /// The names of the built-in commands, for "did you mean".
 const COMMANDS: &[&str] = &[
-    "build", "status", "inputs", "test", "gc", "hooks", "init", "check", "images", "up", "env",
+    "build",
+    "status",
+    "inputs",
+    "test",
+    "gc",
+    "hooks",
+    "init",
+    "check",
+    "images",
+    "up",
+    "env",
+    "doctor",
+    "completions",
+    "manpage",
     "help",
 ];
 
@@ -100,6 +121,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Images(args) => images::exec(&ctx, args),
                 Command::Up(args) => up::exec(&ctx, args),
                 Command::Env(args) => env::exec(&ctx, args),
+                Command::Doctor(args) => doctor::exec(&ctx, args),
+                Command::Completions(args) => completions::exec(args),
+                Command::Manpage(args) => completions::manpage(args),
                 Command::External(args) => external::exec(args),
             }
         }

@@ -96,6 +96,21 @@ impl EngineError {
     }
 }
 
+/// What the engine says of itself.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EngineFacts {
+    /// `20.10.24`.
+    pub version: String,
+    /// The newest API version it speaks, `1.41`.
+    pub api_version: String,
+    /// The oldest API version it speaks.
+    pub min_api_version: String,
+    /// `Debian GNU/Linux 12 (bookworm)`.
+    pub os: String,
+    /// Where it keeps images (`/var/lib/docker`), on the engine's machine.
+    pub root_dir: String,
+}
+
 /// What dockwright needs to know of an image.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ImageInfo {
@@ -261,6 +276,24 @@ impl Engine {
         self.quick("ping the engine", self.docker.ping())
             .await
             .map(|_| ())
+    }
+
+    /// What `dockwright doctor` reports of the engine: its version, API version, OS and root
+    /// directory (two quick calls).
+    pub async fn facts(&self) -> Result<EngineFacts, EngineError> {
+        let version = self
+            .quick("ask the engine's version", self.docker.version())
+            .await?;
+        let info = self
+            .quick("ask the engine's info", self.docker.info())
+            .await?;
+        Ok(EngineFacts {
+            version: version.version.unwrap_or_default(),
+            api_version: version.api_version.unwrap_or_default(),
+            min_api_version: version.min_api_version.unwrap_or_default(),
+            os: info.operating_system.unwrap_or_default(),
+            root_dir: info.docker_root_dir.unwrap_or_default(),
+        })
     }
 
     /// The image a reference names, or None when there is none.

@@ -11,6 +11,7 @@
 
 pub mod build;
 pub mod check;
+pub mod doctor;
 pub mod env;
 pub mod gc;
 pub mod hooks;

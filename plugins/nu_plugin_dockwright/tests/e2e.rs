@@ -484,3 +484,24 @@ fn watch_streams_the_events_of_up_and_its_end_stops_the_services() {
         format!("{image} false")
     );
 }
+
+#[test]
+fn doctor_is_a_table_and_its_engine_is_nus() {
+    let nu = Nu::new();
+    assert_eq!(
+        nu.json("dockwright doctor | describe"),
+        json!("table<name: string, level: string, detail: string, fix: oneof<nothing, string>>")
+    );
+    assert_eq!(
+        nu.json("dockwright doctor | where name == engine | get level"),
+        json!(["ok"])
+    );
+    assert_eq!(
+        nu.json(r#"$env.DOCKER_HOST = "unix:///nonexistent.sock"; dockwright doctor | where name == engine | get level.0"#),
+        json!("fail")
+    );
+    assert_eq!(
+        nu.json("dockwright doctor | where name == registry | get detail.0"),
+        json!("not configured")
+    );
+}

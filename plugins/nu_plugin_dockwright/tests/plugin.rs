@@ -74,6 +74,7 @@ fn examples_with_results_hold() {
         ),
         ("init", test.test_command_examples(&commands::Init)),
         ("check", test.test_command_examples(&commands::Check)),
+        ("doctor", test.test_command_examples(&commands::Doctor)),
     ];
     for (name, result) in results {
         assert!(

@@ -73,6 +73,7 @@ impl SimplePluginCommand for Dockwright {
                     "dockwright init",
                     "dockwright check",
                     "dockwright env",
+                    "dockwright doctor",
                     "dockwright watch",
                 ]
                 .into_iter()

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod dockwright;
+mod doctor;
 mod env;
 mod gc;
 mod hooks;
@@ -17,6 +18,7 @@ mod watch;
 pub use build::Build;
 pub use check::Check;
 pub use dockwright::Dockwright;
+pub use doctor::Doctor;
 pub use env::Env;
 pub use gc::Gc;
 pub use hooks::{Hooks, HooksInstall, HooksUninstall};
@@ -57,6 +59,7 @@ pub fn all() -> Vec<Box<dyn PluginCommand<Plugin = DockwrightPlugin>>> {
         Box::new(Init),
         Box::new(Check),
         Box::new(Env),
+        Box::new(Doctor),
         Box::new(Watch),
     ]
 }
