@@ -3,6 +3,7 @@
 //! every service, the multi-stage `Dockerfile`, `.dockerignore`, and the compose files.
 
 mod compose;
+mod devcontainer;
 mod dockerfile;
 mod ignore;
 pub mod yaml;
@@ -66,6 +67,18 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "compose-not-runtime-image",
         "a compose development service that builds or names its own image instead of running the service's runtime image",
+    ),
+    (
+        "devcontainer-own-image",
+        "a devcontainer.json that names its own image or build instead of the compose service on the runtime image",
+    ),
+    (
+        "devcontainer-stale-image",
+        "a devcontainer.json on compose whose `initializeCommand` does not run `dockwright build`",
+    ),
+    (
+        "invalid-devcontainer",
+        "a devcontainer.json that is not valid JSON with comments (named with its line)",
     ),
     (
         "invalid-compose-file",
@@ -132,6 +145,7 @@ pub fn check(root: &Path) -> Result<Vec<Finding>> {
         }
     }
     findings.extend(compose::check(root, &files, owned));
+    findings.extend(devcontainer::check(root));
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.rule, &a.message).cmp(&(&b.file, b.line, b.rule, &b.message))
     });

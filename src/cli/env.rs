@@ -14,6 +14,9 @@ pub(crate) enum EnvFormat {
     Shell,
     /// A JSON list of `{service, name, image}`.
     Json,
+    /// A compose override file naming each service's image (what `init --devcontainer`'s
+    /// `initializeCommand` writes for the devcontainer CLI).
+    Compose,
 }
 
 #[derive(Debug, clap::Args)]
@@ -35,6 +38,20 @@ pub(crate) fn exec(ctx: &super::Context, args: Args) -> Result<Exit> {
     let vars = usecase::env::env(&project, &selection, &engine)?;
     match args.format {
         EnvFormat::Json => super::Format::print_json(&vars)?,
+        EnvFormat::Compose => {
+            println!("# Written by `dockwright env --format compose`: the current runtime image of each service.");
+            println!("services:");
+            for var in &vars {
+                println!(
+                    "  {}:",
+                    serde_json::to_string(&var.service).unwrap_or_default()
+                );
+                println!(
+                    "    image: {}",
+                    serde_json::to_string(&var.image).unwrap_or_default()
+                );
+            }
+        }
         EnvFormat::Shell => {
             for var in &vars {
                 println!("export {}={}", var.name, shell_quoted(&var.image));

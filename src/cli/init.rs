@@ -26,6 +26,11 @@ pub(crate) struct Args {
     /// `<file>.dockwright-backup`. An existing justfile is never replaced.
     #[arg(long)]
     force: bool,
+    /// Also write `.devcontainer/devcontainer.json` (and its compose override): Dev Containers
+    /// on the compose service and the runtime image, made fresh by `initializeCommand`.
+    /// Never replaces an existing file, even with `--force`.
+    #[arg(long)]
+    devcontainer: bool,
     /// Set a template variable, such as `--var uid=1001` or `--var version=3.12` (repeatable).
     #[arg(long = "var", value_name = "KEY=VALUE", value_parser = parse_var)]
     vars: Vec<(String, String)>,
@@ -50,6 +55,7 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         vars: args.vars.into_iter().collect::<BTreeMap<_, _>>(),
         dry_run: args.dry_run,
         force: args.force,
+        devcontainer: args.devcontainer,
     };
     let report = init::init(&ctx.dir, request, &process_env)?;
     if args.format == Format::Json {

@@ -37,7 +37,20 @@ pub struct Options {
     pub force: bool,
     /// A directory of user templates that override the embedded ones.
     pub templates: Option<PathBuf>,
+    /// `--devcontainer`: also write [`DEVCONTAINER_FILES`] (never replacing one, even with
+    /// `--force`).
+    pub devcontainer: bool,
 }
+
+/// What `init --devcontainer` writes: (template, file in the project).
+pub const DEVCONTAINER_FILES: &[(&str, &str)] = &[
+    ("devcontainer.json", ".devcontainer/devcontainer.json"),
+    (
+        "compose.devcontainer.yaml",
+        ".devcontainer/compose.devcontainer.yaml",
+    ),
+    ("devcontainer.gitignore", ".devcontainer/.gitignore"),
+];
 
 /// What happened to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -217,6 +230,15 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
             options.dry_run,
             options.force,
         )?);
+    }
+    if options.devcontainer {
+        let engine = render::Engine::new(options.templates.as_deref());
+        let values = vars::values(&computed.vars);
+        for (template, target) in DEVCONTAINER_FILES {
+            let name = templates::find(stack, template, options.templates.as_deref())?;
+            let content = engine.render(&name, &computed.vars, &values)?;
+            files.push(write::place(dir, target, &content, options.dry_run, false)?);
+        }
     }
     Ok(Report {
         dir: dir.to_path_buf(),

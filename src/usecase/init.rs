@@ -20,6 +20,8 @@ pub struct Request {
     pub dry_run: bool,
     /// Replace files that differ, keeping backups.
     pub force: bool,
+    /// Also write `.devcontainer/` (Dev Containers on the compose service and runtime image).
+    pub devcontainer: bool,
 }
 
 /// Scaffolds the project `request` names, from `cwd`. User templates come from
@@ -34,6 +36,7 @@ pub fn init(cwd: &Path, request: Request, env: EnvLookup<'_>) -> Result<Report> 
         vars: request.vars,
         dry_run: request.dry_run,
         force: request.force,
+        devcontainer: request.devcontainer,
         templates: env(crate::env::TEMPLATES)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),

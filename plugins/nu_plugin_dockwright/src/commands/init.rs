@@ -63,6 +63,11 @@ impl SimplePluginCommand for Init {
                 "Replace files that differ from the templates, keeping each old one as `<file>.dockwright-backup`.",
                 Some('f'),
             )
+            .switch(
+                "devcontainer",
+                "Also write `.devcontainer/devcontainer.json`: Dev Containers on the compose service and the runtime image (never replacing a file).",
+                None,
+            )
             .named(
                 "var",
                 SyntaxShape::Record(Default::default()),
@@ -135,6 +140,7 @@ impl SimplePluginCommand for Init {
             vars,
             dry_run: call.has_flag("dry-run")?,
             force: call.has_flag("force")?,
+            devcontainer: call.has_flag("devcontainer")?,
         };
         let args: Vec<&Spanned<String>> = stack.iter().chain(given.iter()).collect();
         let report =
