@@ -6,6 +6,7 @@ mod buildkit;
 mod core;
 mod day;
 mod durations;
+mod edges;
 mod hooks;
 mod sandbox;
 mod scaffold;
