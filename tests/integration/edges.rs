@@ -552,3 +552,68 @@ fn init_devcontainer_writes_a_compose_devcontainer_whose_initialize_command_work
         .collect();
     assert_eq!(rules, ["devcontainer-own-image"], "{findings:#}");
 }
+
+#[test]
+fn lefthook_runs_the_entry_install_prints() {
+    if !require("lefthook") {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.busybox_service()
+        .write(
+            "dockwright.toml",
+            "[services.app]\ntest = \"echo suite-passed-$(cat /deps/installed | wc -l)\"\n",
+        )
+        .write("lefthook.yml", "# the team's hooks\n");
+    // The entry exactly as `hooks install` prints it goes into lefthook's config.
+    let json = repo
+        .dockwright(&["hooks", "install", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(json["managed"]["manager"], "lefthook");
+    let entry = json["entry"].as_str().unwrap();
+    repo.write("lefthook.yml", format!("# the team's hooks\n{entry}"))
+        .commit_all("A");
+    repo.git(&["checkout", "-q", "-b", "b"]);
+    repo.write("requirements.txt", "flask==3.0.0\nrequests==2.32.0\n")
+        .commit_all("B");
+    repo.git(&["checkout", "-q", "main"]);
+    let home = tempfile::tempdir().unwrap();
+    let mut install = with_bins(&repo, "lefthook", home.path());
+    install.arg("install");
+    run(install).ok();
+    assert!(
+        std::fs::read_to_string(repo.path().join(".git/hooks/post-checkout"))
+            .unwrap()
+            .contains("lefthook")
+    );
+    repo.dockwright(&["build"]).ok();
+
+    let checkout = repo.git(&["checkout", "-q", "b"]);
+    let all = format!("{}{}", checkout.stdout, checkout.stderr);
+    assert!(
+        all.contains("dockwright: the runtime image of `app` is stale: requirements.txt changed"),
+        "{all}"
+    );
+
+    let remote = tempfile::tempdir().unwrap();
+    let init = Command::new("git")
+        .args(["init", "-q", "--bare"])
+        .arg(remote.path())
+        .status()
+        .unwrap();
+    assert!(init.success());
+    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let push = repo.git_run(&["push", "-q", "origin", "b"]);
+    let all = format!("{}{}", push.stdout, push.stderr);
+    assert_eq!(push.code, 0, "{all}");
+    assert!(all.contains("suite-passed-2"), "{all}");
+
+    repo.git(&["checkout", "-q", "b"]);
+    repo.write("dockwright.toml", "[services.app]\ntest = \"exit 3\"\n")
+        .commit_all("break");
+    let push = repo.git_run(&["push", "-q", "origin", "b"]);
+    let all = format!("{}{}", push.stdout, push.stderr);
+    assert_ne!(push.code, 0, "{all}");
+    assert!(all.contains("the push is stopped: tests failed"), "{all}");
+}

@@ -44,6 +44,12 @@ const COMPONENTS: &[Component] = &[
         present: || succeeds("pre-commit", &["--version"]),
     },
     Component {
+        name: "lefthook",
+        what: "`lefthook`",
+        install: "python3 -m pip install lefthook (or `bash .ci/setup packages`)",
+        present: || succeeds("lefthook", &["version"]),
+    },
+    Component {
         name: "nu",
         what: "`nu`",
         install: "bash .ci/setup nu",
