@@ -27,6 +27,10 @@ pub mod labels {
     pub const RUN: &str = "dev.dockwright.run";
     /// The commit a test run tests.
     pub const COMMIT: &str = "dev.dockwright.commit";
+    /// Set on the image a test run derives from a runtime image so that its workdir belongs to
+    /// the test's user (`sandbox::workdir`): the runtime image's id. Such an image is not a
+    /// runtime image, and listings leave it out.
+    pub const WORKDIR_OF: &str = "dev.dockwright.workdir-of";
 }
 
 /// The running dockwright's version.

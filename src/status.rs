@@ -107,7 +107,10 @@ pub async fn newest_image(
     let images = engine
         .images_labelled(&[(labels::PROJECT, &project.name), (labels::SERVICE, service)])
         .await?;
-    Ok(images.into_iter().next())
+    // Not the test runs' writable-workdir images: they inherit the runtime image's labels.
+    Ok(images
+        .into_iter()
+        .find(|i| !i.labels.contains_key(labels::WORKDIR_OF)))
 }
 
 /// `3 minutes ago`, `2 days ago`.

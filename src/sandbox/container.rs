@@ -107,6 +107,45 @@ impl Container {
         })
     }
 
+    /// A container of `image` that is never started, for work on its file system before a run
+    /// (`workdir`): a writable root, no network, labelled like a test container so that `gc`
+    /// finds it when a killed run leaves it.
+    pub(super) async fn helper(one: &One<'_>, image: &str) -> Result<Container> {
+        let mut label_map: HashMap<String, String> = HashMap::new();
+        label_map.insert(labels::RUN.into(), run_id());
+        label_map.insert(labels::PROJECT.into(), one.project.name.clone());
+        label_map.insert(labels::SERVICE.into(), one.service.name.clone());
+        label_map.insert(labels::COMMIT.into(), one.commit.to_string());
+        label_map.insert(PID_LABEL.into(), std::process::id().to_string());
+        label_map.insert(HOST_LABEL.into(), hostname());
+        let body = ContainerCreateBody {
+            image: Some(image.to_string()),
+            // Never run; an image without a command still needs one to be created.
+            cmd: Some(vec!["true".into()]),
+            labels: Some(label_map),
+            host_config: Some(bollard::models::HostConfig {
+                network_mode: Some("none".into()),
+                ..Default::default()
+            }),
+            ..ContainerCreateBody::default()
+        };
+        let created = one
+            .engine
+            .quick(
+                format!("create a helper container from `{image}`"),
+                one.engine.docker().create_container(
+                    None::<bollard::query_parameters::CreateContainerOptions>,
+                    body,
+                ),
+            )
+            .await?;
+        Ok(Container {
+            id: created.id,
+            engine: one.engine.clone(),
+            done: false,
+        })
+    }
+
     pub(super) fn keep(&mut self) {
         self.done = true;
     }

@@ -18,6 +18,7 @@ mod run;
 pub mod settings;
 mod stream;
 mod target;
+mod workdir;
 
 pub use container::{hostname, remove_container};
 pub use request::{Cancel, Output, Request, RunResult};

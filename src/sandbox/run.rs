@@ -80,6 +80,8 @@ pub(super) struct Prepared {
     pub(super) argv: Vec<String>,
     /// The source is baked into the image (`--target`): nothing to upload.
     pub(super) baked: bool,
+    /// The image's id.
+    pub(super) image_id: String,
 }
 
 pub(super) struct One<'a> {
@@ -108,8 +110,15 @@ impl One<'_> {
             settings,
             argv,
             baked,
+            image_id,
         } = prepared;
-        let mut container = Container::create(self, &analysis, &image, &settings, &argv).await?;
+        // A baked image's workdir is the stage's own business, its files included.
+        let base = if baked {
+            image.clone()
+        } else {
+            self.writable_workdir(&image, &image_id, &settings).await?
+        };
+        let mut container = Container::create(self, &analysis, &base, &settings, &argv).await?;
         let result = self
             .drive(
                 &mut container,
@@ -201,6 +210,7 @@ impl One<'_> {
             settings,
             argv,
             baked,
+            image_id: info.id,
         })
     }
 }

@@ -34,7 +34,9 @@ pub fn images(project: &Project, engine: &Engine) -> Result<Vec<Image>> {
     })?;
     Ok(images
         .into_iter()
-        .filter(|i| i.labels.contains_key(labels::FINGERPRINT))
+        .filter(|i| {
+            i.labels.contains_key(labels::FINGERPRINT) && !i.labels.contains_key(labels::WORKDIR_OF)
+        })
         .map(|i| Image {
             service: i.labels.get(labels::SERVICE).cloned().unwrap_or_default(),
             fingerprint: i

@@ -838,3 +838,63 @@ fn a_hung_engine_is_said_to_be_not_answering_after_the_quick_bound() {
     }
     assert!(containers(&repo.project).is_empty());
 }
+
+/// Issue 13's bug: a Flask app creating `instance/` next to its code got `Permission denied`,
+/// because the image's `WORKDIR` is root's and already holds files (the manifests are copied
+/// there, as in every template), so the volume at the workdir kept a root-owned top level.
+#[test]
+fn the_workdir_is_writable_at_its_top_level_when_the_image_holds_root_owned_files_there() {
+    let repo = TestRepo::new();
+    crate::support::busybox();
+    // The base image gives /app to its user; a real `WORKDIR` is made by root.
+    repo.write(
+        "Dockerfile.runtime",
+        format!("FROM {BUSYBOX}\nRUN chown 0:0 /app\nWORKDIR /app\nCOPY requirements.txt ./\nUSER 1000:1000\n"),
+    )
+    .write("requirements.txt", "flask==3.0.0\n")
+    .write("pkg/module.py", "x = 1\n")
+    .write(
+        "dockwright.toml",
+        "[services.app]\ntest = \"touch ./x && mkdir ./db && touch pkg/y && mkdir pkg/d && stat -c '%u %n' . x db pkg/y pkg/d && echo all-writable\"\n",
+    )
+    .commit_all("init");
+    let run = repo.dockwright(&["test"]).ok();
+    assert!(run.stdout.contains("all-writable"), "{}", run.stdout);
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.starts_with("1000 "))
+            .count(),
+        5,
+        "{}",
+        run.stdout
+    );
+    let image_owner = std::process::Command::new("docker")
+        .args(["run", "--rm", "--user", "0:0", "--entrypoint", "stat"])
+        .arg(
+            repo.dockwright(&["status", "--format", "json"]).ok().json()[0]["image"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_default(),
+        )
+        .args(["-c", "%u", "/app", "/app/requirements.txt"])
+        .output()
+        .unwrap();
+    // The image itself is unchanged: its workdir and files are still root's.
+    assert_eq!(
+        String::from_utf8_lossy(&image_owner.stdout),
+        "0\n0\n",
+        "{}",
+        String::from_utf8_lossy(&image_owner.stderr)
+    );
+    // Twice: the second run reuses the derived image, and neither is listed as a runtime image.
+    let again = repo.dockwright(&["test"]).ok();
+    assert!(again.stdout.contains("all-writable"), "{}", again.stdout);
+    let images = repo.dockwright(&["images", "--format", "json"]).ok().json();
+    assert_eq!(images.as_array().map(Vec::len), Some(1), "{images}");
+    assert!(
+        leftovers(&repo.project).is_empty(),
+        "{:?}",
+        leftovers(&repo.project)
+    );
+}
