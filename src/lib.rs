@@ -34,6 +34,7 @@ pub mod fs;
 pub mod hooks;
 pub mod inputs;
 pub mod project;
+pub mod proofs;
 pub mod repo;
 pub mod sandbox;
 pub mod scaffold;

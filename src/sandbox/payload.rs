@@ -3,6 +3,8 @@
 //! its `.dockerignore`, with their modes, owned by the container's user. Nothing else of the
 //! host: no ignored file (`.env`), nothing outside the repository.
 
+use sha2::{Digest, Sha256};
+
 use crate::config::ServiceConfig;
 use crate::dockerignore::DockerIgnore;
 use crate::error::{Error, Result};
@@ -15,8 +17,11 @@ const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
 
 /// A tar of the source, ready to upload into the container's workdir.
 pub struct Payload {
-    /// The archive.
+    /// The archive (empty from [`digest`]).
     pub tar: Vec<u8>,
+    /// The hash of what the archive holds, whatever its owner: each entry's kind, path, mode
+    /// and content, in order (the proofs' key).
+    pub digest: String,
     /// Files (and links) in it.
     pub files: usize,
     /// Bytes of content in it.
@@ -34,13 +39,32 @@ pub fn pack(
     listed: Option<&[String]>,
     owner: (u64, u64),
 ) -> Result<Payload> {
+    walk(tree, service, listed, Some(owner))
+}
+
+/// What [`pack`] would ship, counted and hashed, without the archive (nor its owner).
+pub fn digest(
+    tree: &Tree<'_>,
+    service: &ServiceConfig,
+    listed: Option<&[String]>,
+) -> Result<Payload> {
+    walk(tree, service, listed, None)
+}
+
+fn walk(
+    tree: &Tree<'_>,
+    service: &ServiceConfig,
+    listed: Option<&[String]>,
+    owner: Option<(u64, u64)>,
+) -> Result<Payload> {
     let ignore = read_ignore(tree, service)?;
     let mut packer = Packer {
         tree,
         ctx: &service.context,
         ignore: &ignore,
-        owner,
-        builder: tar::Builder::new(Vec::new()),
+        owner: owner.unwrap_or((0, 0)),
+        builder: owner.map(|_| tar::Builder::new(Vec::new())),
+        hasher: Sha256::new(),
         files: 0,
         bytes: 0,
         warnings: Vec::new(),
@@ -80,16 +104,21 @@ pub fn pack(
     }
     let Packer {
         builder,
+        hasher,
         files,
         bytes,
         warnings,
         ..
     } = packer;
-    let tar = builder
-        .into_inner()
-        .map_err(|e| Error::io("pack", "the test payload", e))?;
+    let tar = match builder {
+        Some(builder) => builder
+            .into_inner()
+            .map_err(|e| Error::io("pack", "the test payload", e))?,
+        None => Vec::new(),
+    };
     Ok(Payload {
         tar,
+        digest: crate::proofs::hex(&hasher.finalize()),
         files,
         bytes,
         warnings,
@@ -116,7 +145,8 @@ struct Packer<'a, 't> {
     ctx: &'a str,
     ignore: &'a DockerIgnore,
     owner: (u64, u64),
-    builder: tar::Builder<Vec<u8>>,
+    builder: Option<tar::Builder<Vec<u8>>>,
+    hasher: Sha256,
     files: usize,
     bytes: u64,
     warnings: Vec<String>,
@@ -136,18 +166,43 @@ impl Packer<'_, '_> {
         header
     }
 
+    /// Adds an entry to the hash, and to the archive when there is one.
+    fn append(
+        &mut self,
+        kind: tar::EntryType,
+        mode: u32,
+        name: &str,
+        data: &[u8],
+        link: Option<&str>,
+    ) -> std::io::Result<()> {
+        for field in [
+            &[kind.as_byte()][..],
+            name.as_bytes(),
+            &mode.to_le_bytes(),
+            data,
+            link.unwrap_or("").as_bytes(),
+        ] {
+            self.hasher.update((field.len() as u64).to_le_bytes());
+            self.hasher.update(field);
+        }
+        let mut header = self.header(kind, mode, data.len() as u64);
+        match (&mut self.builder, link) {
+            (None, _) => Ok(()),
+            (Some(builder), Some(target)) => builder.append_link(&mut header, name, target),
+            (Some(builder), None) => builder.append_data(&mut header, name, data),
+        }
+    }
+
     fn dir_entry(&mut self, rel: &str) -> Result<()> {
         if !self.dirs.insert(rel.to_string()) {
             return Ok(());
         }
-        let mut header = self.header(tar::EntryType::Directory, 0o755, 0);
         let name = if rel.is_empty() {
             "./".to_string()
         } else {
             format!("{rel}/")
         };
-        self.builder
-            .append_data(&mut header, name, std::io::empty())
+        self.append(tar::EntryType::Directory, 0o755, &name, &[], None)
             .map_err(|e| Error::io("pack", rel, e))
     }
 
@@ -193,14 +248,14 @@ impl Packer<'_, '_> {
                 if data.starts_with(LFS_POINTER) {
                     self.lfs.push(full.clone());
                 }
-                let mut header = self.header(
+                self.append(
                     tar::EntryType::Regular,
                     if executable { 0o755 } else { 0o644 },
-                    data.len() as u64,
-                );
-                self.builder
-                    .append_data(&mut header, rel, data.as_slice())
-                    .map_err(|e| Error::io("pack", &full, e))?;
+                    rel,
+                    &data,
+                    None,
+                )
+                .map_err(|e| Error::io("pack", &full, e))?;
                 self.files += 1;
                 self.bytes += data.len() as u64;
             }
@@ -208,9 +263,7 @@ impl Packer<'_, '_> {
                 if escapes(&full, &target) {
                     return Err(InputsError::SymlinkEscapes { path: full, target }.into());
                 }
-                let mut header = self.header(tar::EntryType::Symlink, 0o777, 0);
-                self.builder
-                    .append_link(&mut header, rel, &target)
+                self.append(tar::EntryType::Symlink, 0o777, rel, &[], Some(&target))
                     .map_err(|e| Error::io("pack", &full, e))?;
                 self.files += 1;
             }
