@@ -344,6 +344,17 @@ pub fn say(line: &str) {
 /// The summary line of a test run.
 pub fn summary(r: &RunResult) -> String {
     let colour = stderr_colour();
+    if let (true, Some(proven)) = (r.cached, &r.proven) {
+        return format!(
+            "{} at {} in {}: {}: proven {} at {} (`--rerun` runs it again)",
+            r.service,
+            short(&r.commit),
+            r.image,
+            paint(colour, Style::Green, "passed"),
+            dockwright::status::age(proven.when, dockwright::proofs::now()),
+            short(&proven.commit)
+        );
+    }
     let verdict = if r.passed {
         paint(colour, Style::Green, "passed")
     } else {

@@ -1,4 +1,4 @@
-//! `dockwright test [REV] [--service S] [--worktree] [--keep] [--timeout D] [--target STAGE] [-- CMD...]`.
+//! `dockwright test [REV] [--service S] [--worktree] [--keep] [--rerun] [--timeout D] [--target STAGE] [-- CMD...]`.
 
 use std::time::Duration;
 
@@ -33,6 +33,9 @@ pub(crate) struct Args {
     /// Print the effective sandbox settings.
     #[arg(short, long)]
     verbose: bool,
+    /// Run even when this exact run (files, image, command, settings) passed before.
+    #[arg(long)]
+    rerun: bool,
     /// Output format of the summary (JSON goes to stdout, the test output to stderr).
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -58,6 +61,7 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         command: args.command,
         target: args.target,
         verbose: args.verbose,
+        rerun: args.rerun,
     };
     let json = args.format == Format::Json;
     // With JSON on stdout, the test's own stdout goes to stderr.

@@ -21,7 +21,7 @@ mod target;
 mod workdir;
 
 pub use container::{hostname, remove_container};
-pub use request::{Cancel, Output, Request, RunResult};
+pub use request::{Cancel, Output, Proven, Request, RunResult};
 pub use run::run;
 
 /// Label on test containers: the pid of the dockwright that owns the run.

@@ -26,6 +26,8 @@ pub struct Request {
     pub target: Option<String>,
     /// Print the effective settings.
     pub verbose: bool,
+    /// Run even when a proof says this exact run passed before.
+    pub rerun: bool,
 }
 
 /// Where a run's output goes.
@@ -63,6 +65,19 @@ pub struct RunResult {
     pub bytes: u64,
     /// The hardened defaults the service's `dockwright.toml` weakened, said on every run.
     pub relaxed: Vec<super::settings::Relaxation>,
+    /// Nothing ran: a proof says this exact run passed before.
+    pub cached: bool,
+    /// The proof used, when `cached`.
+    pub proven: Option<Proven>,
+}
+
+/// The earlier pass a cached result stands on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Proven {
+    /// The commit that run tested, or `worktree` (the same files as this one).
+    pub commit: String,
+    /// When it passed, seconds since the Unix epoch.
+    pub when: i64,
 }
 
 /// A future that resolves when the run must stop (Ctrl-C, SIGTERM, the plugin's signal).

@@ -292,7 +292,8 @@ fn a_dependency_change_is_tested_with_an_image_built_for_it() {
         second.stderr
     );
     // The older commit is still tested with its own image.
-    let old = repo.dockwright(&["test", "HEAD~1"]).ok();
+    let old = repo.dockwright(&["test", "--rerun", "HEAD~1"]).ok();
+    assert!(old.stdout.contains("flask==3.0.0"), "{}", old.stdout);
     assert!(!old.stdout.contains("requests"), "{}", old.stdout);
 }
 
@@ -858,7 +859,7 @@ fn the_workdir_is_writable_at_its_top_level_when_the_image_holds_root_owned_file
         "[services.app]\ntest = \"touch ./x && mkdir ./db && touch pkg/y && mkdir pkg/d && stat -c '%u %n' . x db pkg/y pkg/d && echo all-writable\"\n",
     )
     .commit_all("init");
-    let run = repo.dockwright(&["test"]).ok();
+    let run = repo.dockwright(&["test", "--rerun"]).ok();
     assert!(run.stdout.contains("all-writable"), "{}", run.stdout);
     assert_eq!(
         run.stdout
@@ -888,7 +889,7 @@ fn the_workdir_is_writable_at_its_top_level_when_the_image_holds_root_owned_file
         String::from_utf8_lossy(&image_owner.stderr)
     );
     // Twice: the second run reuses the derived image, and neither is listed as a runtime image.
-    let again = repo.dockwright(&["test"]).ok();
+    let again = repo.dockwright(&["test", "--rerun"]).ok();
     assert!(again.stdout.contains("all-writable"), "{}", again.stdout);
     let images = repo.dockwright(&["images", "--format", "json"]).ok().json();
     assert_eq!(images.as_array().map(Vec::len), Some(1), "{images}");

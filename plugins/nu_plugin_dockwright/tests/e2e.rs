@@ -258,6 +258,19 @@ fn test_runs_the_commit_and_returns_a_record() {
         Some(40),
         "{result}"
     );
+    assert_eq!(result["cached"], json!(false), "{result}");
+
+    // The same run again: proven, nothing runs; `--rerun` runs it.
+    let again = nu.json("dockwright test");
+    assert_eq!(
+        (again["cached"].clone(), again["passed"].clone()),
+        (json!(true), json!(true)),
+        "{again}"
+    );
+    assert_eq!(again["proven_commit"], result["commit"], "{again}");
+    assert!(again["proven_at"].is_string(), "{again}");
+    let rerun = nu.json("dockwright test --rerun");
+    assert_eq!(rerun["cached"], json!(false), "{rerun}");
 
     let failed = nu.json("dockwright test --command 'exit 3'");
     assert_eq!(

@@ -28,10 +28,17 @@ fn columns() -> Vec<(String, Type)> {
         ("container".into(), Type::String),
         ("files".into(), Type::Int),
         ("bytes".into(), Type::Filesize),
+        ("cached".into(), Type::Bool),
+        ("proven_commit".into(), Type::String),
+        ("proven_at".into(), Type::Date),
     ]
 }
 
 fn row(result: RunResult, span: Span) -> Value {
+    let (proven_commit, proven_at) = match result.proven {
+        Some(p) => (Some(p.commit), Some(p.when)),
+        None => (None, None),
+    };
     let duration = std::time::Duration::try_from_secs_f64(result.duration).unwrap_or_default();
     Value::record(
         record! {
@@ -44,6 +51,9 @@ fn row(result: RunResult, span: Span) -> Value {
             "container" => values::opt_string(result.container, span),
             "files" => Value::int(i64::try_from(result.files).unwrap_or(i64::MAX), span),
             "bytes" => values::filesize(result.bytes, span),
+            "cached" => Value::bool(result.cached, span),
+            "proven_commit" => values::opt_string(proven_commit, span),
+            "proven_at" => values::opt_date(proven_at, span),
         },
         span,
     )
@@ -89,6 +99,11 @@ impl SimplePluginCommand for Test {
                 Some('c'),
             )
             .switch("verbose", "Print the effective sandbox settings.", Some('v'))
+            .switch(
+                "rerun",
+                "Run even when this exact run (files, image, command, settings) passed before.",
+                None,
+            )
             .category(Category::Custom("dockwright".into()))
     }
 
@@ -99,8 +114,10 @@ impl SimplePluginCommand for Test {
     fn extra_description(&self) -> &str {
         "The test output streams live to stderr. The result is a record (commit, service, image, \
          exit_code, duration, passed, …) when one service is tested, a table when several are. \
-         A failing test is a result with `passed: false`, not an error. Ctrl-C stops the run and \
-         removes its container."
+         A failing test is a result with `passed: false`, not an error. A run that passed before \
+         with the same files, image, command and settings is not run again: its result says \
+         `cached: true` with the proof's commit and time (`--rerun` runs it). Ctrl-C stops the run \
+         and removes its container."
     }
 
     fn search_terms(&self) -> Vec<&str> {
@@ -176,6 +193,7 @@ impl SimplePluginCommand for Test {
             command,
             target: target.as_ref().map(|t| t.item.clone()),
             verbose: call.has_flag("verbose")?,
+            rerun: call.has_flag("rerun")?,
         };
         let docker = ctx.engine(Pace::Run)?;
         let interrupt = ctx.interrupt()?;
