@@ -170,6 +170,11 @@ pub struct Tested {
 }
 
 impl Tested {
+    /// Whether nothing ran: every service's result stands on a proof.
+    pub fn proven(&self) -> bool {
+        !self.results.is_empty() && self.results.iter().all(|r| r.cached)
+    }
+
     /// The results that failed.
     pub fn failed(&self) -> impl Iterator<Item = &RunResult> {
         self.results.iter().filter(|r| !r.passed)
@@ -253,6 +258,14 @@ pub fn test_push(
             }
             break;
         }
+    }
+    let proven = tested.iter().filter(|t| t.proven()).count();
+    if proven > 0 {
+        out.note(&format!(
+            "skipped {proven} of {} commit{}: proven by an earlier pass with the same files, image, command and settings",
+            tested.len(),
+            if tested.len() == 1 { "" } else { "s" }
+        ));
     }
     Ok(tested)
 }
