@@ -31,7 +31,17 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
     match args.format {
         Format::Json => Format::print_json(&collected)?,
         Format::Table => {
-            for c in &collected {
+            for c in collected.iter().filter(|c| c.kind == "proof") {
+                println!(
+                    "{:8} proof {} of {} at {}: image {} is gone",
+                    c.action,
+                    c.container,
+                    c.service,
+                    short(&c.commit),
+                    c.name
+                );
+            }
+            for c in collected.iter().filter(|c| c.kind != "proof") {
                 println!(
                     "{:8} {} {} ({} at {})",
                     c.action,
@@ -42,11 +52,13 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                 );
             }
             let (containers, volumes) = gc::removed(&collected);
+            let pruned = gc::pruned(&collected);
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             println!(
-                "removed {containers} container{} and {volumes} volume{}",
+                "removed {containers} container{} and {volumes} volume{}, pruned {pruned} proof{}",
                 plural(containers),
-                plural(volumes)
+                plural(volumes),
+                plural(pruned)
             );
         }
     }

@@ -13,14 +13,15 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::project::labels;
 
-/// A container or volume gc removed or left.
+/// A container or volume gc removed or left, or a proof it pruned.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Collected {
-    /// `container` or `volume`.
+    /// `container`, `volume`, or `proof` (a proof whose image is gone).
     pub kind: String,
-    /// Container id (12 characters); for a volume, the first 12 characters of its name.
+    /// Container id (12 characters); for a volume, the first 12 characters of its name; for a
+    /// proof, the first 12 characters of its key.
     pub container: String,
-    /// Its name.
+    /// Its name; for a proof, its image.
     pub name: String,
     /// Project label.
     pub project: String,
@@ -28,7 +29,7 @@ pub struct Collected {
     pub service: String,
     /// Commit label.
     pub commit: String,
-    /// `removed`, or why it was kept (`running`, `kept`).
+    /// `removed`, or why it was kept (`running`, `kept`); `pruned` for a proof.
     pub action: String,
 }
 

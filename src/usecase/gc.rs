@@ -1,10 +1,12 @@
-//! `gc`: remove what interrupted test runs left behind.
+//! `gc`: remove what interrupted test runs left behind, and the proofs whose image is gone.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::project::Project;
+use crate::proofs::Store;
 use crate::sandbox::gc::{self, Collected};
 
 /// What to collect.
@@ -17,14 +19,53 @@ pub struct Options {
 }
 
 /// Collects the leftovers of the project of the repository containing `dir` (of every project
-/// with `everywhere`, which needs no repository).
+/// with `everywhere`, which needs no repository), then prunes the repository's proofs whose
+/// image no longer exists (a proof can only be used with its image).
 pub fn gc(dir: &Path, options: Options, engine: &Engine) -> Result<Vec<Collected>> {
     let project = if options.everywhere {
-        None
+        Project::discover(dir).ok()
     } else {
-        Some(Project::discover(dir)?.name)
+        Some(Project::discover(dir)?)
     };
-    super::block_on(gc::collect(engine, project.as_deref(), options.all))
+    let name = project
+        .as_ref()
+        .filter(|_| !options.everywhere)
+        .map(|p| p.name.clone());
+    super::block_on(async {
+        let mut collected = gc::collect(engine, name.as_deref(), options.all).await?;
+        if let Some(project) = &project {
+            collected.extend(prune_proofs(project, engine).await?);
+        }
+        Ok(collected)
+    })
+}
+
+async fn prune_proofs(project: &Project, engine: &Engine) -> Result<Vec<Collected>> {
+    let store = Store::new(project.repo.common_dir());
+    let (proofs, _) = store.load();
+    let ids: BTreeSet<&str> = proofs.values().map(|p| p.image_id.as_str()).collect();
+    let mut gone = BTreeSet::new();
+    for id in ids {
+        if engine.image(id).await?.is_none() {
+            gone.insert(id.to_string());
+        }
+    }
+    if gone.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pruned = store.prune(|p| gone.contains(&p.image_id))?;
+    Ok(pruned
+        .into_iter()
+        .map(|(key, p)| Collected {
+            kind: "proof".into(),
+            container: key.get(..12).unwrap_or(&key).to_string(),
+            name: p.image,
+            project: project.name.clone(),
+            service: p.service,
+            commit: p.commit,
+            action: "pruned".into(),
+        })
+        .collect())
 }
 
 /// How many containers, and how many volumes, were removed.
@@ -36,4 +77,9 @@ pub fn removed(collected: &[Collected]) -> (usize, usize) {
             .count()
     };
     (count("container"), count("volume"))
+}
+
+/// How many proofs were pruned.
+pub fn pruned(collected: &[Collected]) -> usize {
+    collected.iter().filter(|c| c.action == "pruned").count()
 }

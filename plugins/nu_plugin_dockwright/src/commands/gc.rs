@@ -24,6 +24,7 @@ impl SimplePluginCommand for Gc {
             self.name(),
             Type::Table(
                 [
+                    ("kind", Type::String),
                     ("container", Type::String),
                     ("name", Type::String),
                     ("project", Type::String),
@@ -51,8 +52,10 @@ impl SimplePluginCommand for Gc {
     }
 
     fn extra_description(&self) -> &str {
-        "One row per test container found: `action` is `removed`, or why it was left (`kept`: made \
-         with --keep; `running`: its run is still going on this machine)."
+        "One row per test container or unused test volume found (`kind: container`, `volume`): \
+         `action` is `removed`, or why it was \
+         left (`kept`: made with --keep; `running`: its run is still going on this machine). One row \
+         per proven test result whose image no longer exists (`kind: proof`, `action: pruned`)."
     }
 
     fn search_terms(&self) -> Vec<&str> {
@@ -95,6 +98,7 @@ impl SimplePluginCommand for Gc {
             .map(|c| {
                 Value::record(
                     record! {
+                        "kind" => Value::string(c.kind, span),
                         "container" => Value::string(c.container, span),
                         "name" => Value::string(c.name, span),
                         "project" => Value::string(c.project, span),
