@@ -8,6 +8,7 @@ mod day;
 mod durations;
 mod edges;
 mod hooks;
+mod proofs;
 mod sandbox;
 mod scaffold;
 mod up;
