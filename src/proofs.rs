@@ -50,6 +50,21 @@ pub struct Proof {
     pub when: i64,
     /// How long the run took, in seconds.
     pub duration: f64,
+    /// The payload's hash (part of the key).
+    #[serde(default)]
+    pub payload: String,
+    /// What decided the payload, for a commit (`sandbox::payload::source`): a later run with
+    /// the same source knows the payload's hash without walking the files.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The payload hash that an earlier proof with this payload `source` recorded.
+pub fn payload_of<'p>(proofs: &'p BTreeMap<String, Proof>, source: &str) -> Option<&'p str> {
+    proofs
+        .values()
+        .find(|p| p.source.as_deref() == Some(source) && !p.payload.is_empty())
+        .map(|p| p.payload.as_str())
 }
 
 /// What decides a run's outcome.
@@ -278,6 +293,8 @@ mod tests {
             image_id: "sha256:1".into(),
             when,
             duration: 1.0,
+            payload: "p".into(),
+            source: None,
         }
     }
 

@@ -155,6 +155,33 @@ impl<'r> Tree<'r> {
         Ok((hasher.finalize().into(), size))
     }
 
+    /// The git object id of a path in a commit's tree (the root tree's for ""): it names the
+    /// whole content below it. None in the working tree, or when the path does not exist.
+    pub fn object_id(&self, path: &str) -> Option<Oid> {
+        match self {
+            Tree::Work { .. } => None,
+            Tree::Commit { tree, .. } if path.is_empty() => Some(tree.id()),
+            Tree::Commit { tree, .. } => tree.get_path(Path::new(path)).ok().map(|e| e.id()),
+        }
+    }
+
+    /// The git blob id of a file: from the commit's tree without reading the blob, or hashed
+    /// from the working tree's file (`content` when it was read already). Equal content, equal
+    /// id (in a SHA-1 repository, across commit and working tree too).
+    pub fn blob_id(&self, path: &str, content: Option<&[u8]>) -> std::io::Result<Oid> {
+        match self {
+            Tree::Work { root } => match content {
+                Some(data) => Oid::hash_object(git2::ObjectType::Blob, data),
+                None => Oid::hash_file(git2::ObjectType::Blob, join(root, path)),
+            }
+            .map_err(git_io),
+            Tree::Commit { tree, .. } => tree
+                .get_path(Path::new(path))
+                .map(|entry| entry.id())
+                .map_err(git_io),
+        }
+    }
+
     /// A file's content.
     pub fn read(&self, path: &str) -> std::io::Result<Vec<u8>> {
         match self {

@@ -20,11 +20,12 @@ pub struct Payload {
     /// The archive (empty from [`digest`]).
     pub tar: Vec<u8>,
     /// The hash of what the archive holds, whatever its owner: each entry's kind, path, mode
-    /// and content, in order (the proofs' key).
+    /// and content (as its git blob id, so that a commit's is had without reading a blob), in
+    /// order (the proofs' key).
     pub digest: String,
     /// Files (and links) in it.
     pub files: usize,
-    /// Bytes of content in it.
+    /// Bytes of content in it (0 from [`digest`], which reads no content).
     pub bytes: u64,
     /// What was left out or may surprise: submodules, LFS pointers.
     pub warnings: Vec<String>,
@@ -49,6 +50,30 @@ pub fn digest(
     listed: Option<&[String]>,
 ) -> Result<Payload> {
     walk(tree, service, listed, None)
+}
+
+/// What decides a commit's payload, named without walking it: the git id of the service's
+/// context directory (every file below it, its `.dockerignore` included) and of the
+/// Dockerfile's own ignore file, which may lie outside. Equal sources, equal payloads, so a
+/// payload's [`digest`] once known need not be computed again (a proven re-run costs no walk).
+/// None for the working tree.
+pub fn source(tree: &Tree<'_>, service: &ServiceConfig) -> Option<String> {
+    let context = tree.object_id(&service.context)?;
+    let specific = tree.object_id(&format!("{}.dockerignore", service.dockerfile));
+    let mut hasher = Sha256::new();
+    for field in [
+        "dockwright-payload-source-v1",
+        // Another version may filter differently.
+        crate::project::VERSION,
+        &context.to_string(),
+        &specific.map(|id| id.to_string()).unwrap_or_default(),
+        &service.context,
+        &service.dockerfile,
+    ] {
+        hasher.update((field.len() as u64).to_le_bytes());
+        hasher.update(field.as_bytes());
+    }
+    Some(crate::proofs::hex(&hasher.finalize()))
 }
 
 fn walk(
@@ -166,20 +191,21 @@ impl Packer<'_, '_> {
         header
     }
 
-    /// Adds an entry to the hash, and to the archive when there is one.
+    /// Adds an entry to the hash (a file by its blob id `blob`), and to the archive when there
+    /// is one.
     fn append(
         &mut self,
         kind: tar::EntryType,
         mode: u32,
         name: &str,
-        data: &[u8],
+        (data, blob): (&[u8], Option<git2::Oid>),
         link: Option<&str>,
     ) -> std::io::Result<()> {
         for field in [
             &[kind.as_byte()][..],
             name.as_bytes(),
             &mode.to_le_bytes(),
-            data,
+            blob.as_ref().map(git2::Oid::as_bytes).unwrap_or(&[]),
             link.unwrap_or("").as_bytes(),
         ] {
             self.hasher.update((field.len() as u64).to_le_bytes());
@@ -202,7 +228,7 @@ impl Packer<'_, '_> {
         } else {
             format!("{rel}/")
         };
-        self.append(tar::EntryType::Directory, 0o755, &name, &[], None)
+        self.append(tar::EntryType::Directory, 0o755, &name, (&[], None), None)
             .map_err(|e| Error::io("pack", rel, e))
     }
 
@@ -244,15 +270,24 @@ impl Packer<'_, '_> {
         let full = join(self.ctx, rel);
         match entry {
             Entry::File { executable } => {
-                let data = self.tree.read(&full).map_err(|e| read_error(&full, e))?;
+                // Only an archive needs the content; the hash takes the blob id.
+                let data = match self.builder {
+                    Some(_) => self.tree.read(&full).map_err(|e| read_error(&full, e))?,
+                    None => Vec::new(),
+                };
                 if data.starts_with(LFS_POINTER) {
                     self.lfs.push(full.clone());
                 }
+                let content = self.builder.is_some().then_some(data.as_slice());
+                let blob = self
+                    .tree
+                    .blob_id(&full, content)
+                    .map_err(|e| read_error(&full, e))?;
                 self.append(
                     tar::EntryType::Regular,
                     if executable { 0o755 } else { 0o644 },
                     rel,
-                    &data,
+                    (&data, Some(blob)),
                     None,
                 )
                 .map_err(|e| Error::io("pack", &full, e))?;
@@ -263,8 +298,14 @@ impl Packer<'_, '_> {
                 if escapes(&full, &target) {
                     return Err(InputsError::SymlinkEscapes { path: full, target }.into());
                 }
-                self.append(tar::EntryType::Symlink, 0o777, rel, &[], Some(&target))
-                    .map_err(|e| Error::io("pack", &full, e))?;
+                self.append(
+                    tar::EntryType::Symlink,
+                    0o777,
+                    rel,
+                    (&[], None),
+                    Some(&target),
+                )
+                .map_err(|e| Error::io("pack", &full, e))?;
                 self.files += 1;
             }
             Entry::Submodule => self.warnings.push(format!(

@@ -59,9 +59,9 @@ pub struct RunResult {
     pub passed: bool,
     /// The container, when kept.
     pub container: Option<String>,
-    /// Files shipped into the container.
+    /// Files shipped into the container (0 when cached: nothing was).
     pub files: usize,
-    /// Bytes shipped into the container.
+    /// Bytes shipped into the container (0 when cached).
     pub bytes: u64,
     /// The hardened defaults the service's `dockwright.toml` weakened, said on every run.
     pub relaxed: Vec<super::settings::Relaxation>,

@@ -8,7 +8,7 @@ use super::command;
 use super::container::Container;
 use super::payload;
 use super::request::{Cancel, Output, Proven, Request, RunResult};
-use super::settings::{self, Settings};
+use super::settings::Settings;
 use super::short;
 use crate::build;
 use crate::config::ServiceConfig;
@@ -128,19 +128,26 @@ impl One<'_> {
             baked,
             image_id,
         } = prepared;
-        // The payload's hash is part of the key; when its owner is known without a container
-        // (a numeric user, the usual case), the archive is made at the same time.
-        let owner = settings::numeric_ids(&settings.user);
-        let shipped = match owner {
-            Some(owner) if !baked => payload::pack(self.tree, self.service, self.listed, owner)?,
-            _ => payload::digest(self.tree, self.service, self.listed)?,
+        // The payload's hash is part of the key. It reads no content of a commit (blob ids), so
+        // a proven run costs a tree walk; the archive is made only for a run.
+        // A commit's payload whose source a proof names has that proof's hash.
+        let source = match self.listed {
+            None => payload::source(self.tree, self.service),
+            Some(_) => None,
+        };
+        let digest = match source
+            .as_deref()
+            .and_then(|s| proofs::payload_of(&self.proofs.known, s))
+        {
+            Some(known) => known.to_string(),
+            None => payload::digest(self.tree, self.service, self.listed)?.digest,
         };
         let settings_json = serde_json::to_string(&settings).unwrap_or_default();
         let key = KeyParts {
             service: &self.service.name,
             fingerprint: &analysis.fingerprint,
             image_id: &image_id,
-            payload: &shipped.digest,
+            payload: &digest,
             command: &argv,
             settings: &settings_json,
             target: self.request.target.as_deref(),
@@ -157,8 +164,9 @@ impl One<'_> {
                     duration: (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
                     passed: true,
                     container: None,
-                    files: shipped.files,
-                    bytes: shipped.bytes,
+                    // Nothing was shipped.
+                    files: 0,
+                    bytes: 0,
                     relaxed: settings.relaxed.clone(),
                     cached: true,
                     proven: Some(Proven {
@@ -181,7 +189,6 @@ impl One<'_> {
                 &image,
                 &settings,
                 baked,
-                shipped,
                 out,
                 cancel,
                 started,
@@ -200,6 +207,8 @@ impl One<'_> {
                 image_id: image_id.clone(),
                 when: proofs::now(),
                 duration: passed.duration,
+                payload: digest,
+                source,
             };
             if let Err(e) = self.proofs.store.record(&key, proof) {
                 out.note(&format!(

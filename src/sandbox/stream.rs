@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use super::container::Container;
 use super::request::{Cancel, Output, RunResult};
 use super::run::One;
-use super::settings::Settings;
+use super::settings::{self, Settings};
 use super::{payload, short};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -25,7 +25,6 @@ impl One<'_> {
         image: &str,
         settings: &Settings,
         baked: bool,
-        payload: payload::Payload,
         out: &mut dyn Output,
         mut cancel: Cancel<'_>,
         started: Instant,
@@ -34,13 +33,11 @@ impl One<'_> {
         let id = container.id.clone();
         let (mut files, mut bytes) = (0, 0);
         if !baked {
-            // Packed already when the owner was known without the container.
-            let payload = if payload.tar.is_empty() {
-                let owner = self.lookup_owner(&id, &settings.user).await;
-                payload::pack(self.tree, self.service, self.listed, owner)?
-            } else {
-                payload
+            let owner = match settings::numeric_ids(&settings.user) {
+                Some(ids) => ids,
+                None => self.lookup_owner(&id, &settings.user).await,
             };
+            let payload = payload::pack(self.tree, self.service, self.listed, owner)?;
             for warning in &payload.warnings {
                 out.note(&format!("warning: {warning}"));
             }

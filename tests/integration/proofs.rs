@@ -13,7 +13,10 @@ use crate::support::{bin, cleanup::remove_images, leftovers, TestRepo};
 fn repo_with(test: &str, sandbox: &str) -> TestRepo {
     let repo = TestRepo::new();
     repo.busybox_service()
-        .write(".dockerignore", "dockwright.toml\n.dockerignore\n")
+        .write(
+            ".dockerignore",
+            "dockwright.toml\n.dockerignore\nnotes.txt\n",
+        )
         .write("marker", "one\n");
     write_config(&repo, test, sandbox);
     repo.commit_all("init");
@@ -187,6 +190,9 @@ fn the_key_changes_with_the_payload_the_command_the_network_and_the_image_id() {
     // One file of the payload differs.
     repo.write("marker", "two\n").commit_all("marker");
     ran(&repo.dockwright(&cmd).ok(), true);
+    ran(&repo.dockwright(&cmd).ok(), false);
+    // A commit that changes only what .dockerignore leaves out ships the same payload: proven.
+    repo.write("notes.txt", "not shipped\n").commit_all("notes");
     ran(&repo.dockwright(&cmd).ok(), false);
 
     // --worktree is proven by its payload: an untracked file makes another one, and so does
