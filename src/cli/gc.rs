@@ -54,11 +54,14 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
             let (containers, volumes) = gc::removed(&collected);
             let pruned = gc::pruned(&collected);
             let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let proofs = match pruned {
+                0 => String::new(),
+                n => format!(", pruned {n} proof{}", plural(n)),
+            };
             println!(
-                "removed {containers} container{} and {volumes} volume{}, pruned {pruned} proof{}",
+                "removed {containers} container{} and {volumes} volume{}{proofs}",
                 plural(containers),
                 plural(volumes),
-                plural(pruned)
             );
         }
     }

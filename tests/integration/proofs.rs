@@ -387,7 +387,7 @@ fn gc_prunes_the_proofs_whose_image_is_gone() {
     ran(&repo.dockwright(&["test"]).ok(), true);
     let commit = head(&repo);
     let gc = repo.dockwright(&["gc"]).ok();
-    assert_eq!(gc.stdout, "removed 0 containers, pruned 0 proofs\n");
+    assert_eq!(gc.stdout, "removed 0 containers and 0 volumes\n");
     assert_eq!(proofs(&repo).len(), 1);
 
     // The runtime image and its derived workdir image are deleted.
@@ -406,4 +406,19 @@ fn gc_prunes_the_proofs_whose_image_is_gone() {
     assert!(proofs(&repo).is_empty());
     // The next run builds the image again and runs.
     ran(&repo.dockwright(&["test"]).ok(), true);
+    let key = proofs(&repo).keys().next().unwrap().clone();
+    let tag = image(&repo);
+
+    // The same, as a person reads it.
+    remove_images(&format!("label=dev.dockwright.project={}", repo.project));
+    let gc = repo.dockwright(&["gc"]).ok();
+    assert_eq!(
+        gc.stdout,
+        format!(
+            "pruned   proof {} of app at {}: image {tag} is gone\nremoved 0 containers and 0 volumes, pruned 1 proof\n",
+            &key[..12],
+            &commit[..12]
+        )
+    );
+    assert!(proofs(&repo).is_empty());
 }
