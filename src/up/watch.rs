@@ -130,9 +130,12 @@ impl Watcher {
         };
         // No file-id cache: rename tracking is not needed (the content decides), and the cache
         // would walk every watched tree at start.
+        // Ticks as often as the debounce time, not the crate's default of four times as often:
+        // an idle watch wakes 5 times a second (bench/up: its idle CPU), and a burst still
+        // arrives between 200 and 400 ms after its last event.
         let debouncer = new_debouncer_opt::<_, RecommendedWatcher, NoCache>(
             DEBOUNCE,
-            None,
+            Some(DEBOUNCE),
             handler,
             NoCache,
             notify_debouncer_full::notify::Config::default(),
