@@ -638,3 +638,40 @@ fn up_from_a_scaffolded_subfolder_runs_its_runtime_image() {
     ]);
     assert_eq!(running.len(), 1, "the api container runs {image}");
 }
+
+/// Issue 12, faults: a port already taken is compose's error, passed through with its exit
+/// code; nothing keeps running, and the runtime image stays (it is still the right one).
+#[test]
+fn a_port_already_taken_is_composes_error_and_nothing_keeps_running() {
+    if !require("compose") {
+        return;
+    }
+    let repo = TestRepo::new();
+    project(&repo);
+    let listener = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let compose_file = repo.read("compose.yaml").replace(
+        "    volumes:\n",
+        &format!("    ports:\n      - \"{port}:8000\"\n    volumes:\n"),
+    );
+    repo.write("compose.yaml", compose_file);
+    let _down = Down(&repo);
+    let run = repo.dockwright(&["up", "--detach", "--format", "json"]);
+    assert_ne!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("address already in use")
+            || run.stderr.contains("port is already allocated"),
+        "compose's error is not passed through:\n{}",
+        run.stderr
+    );
+    let running = docker_ids(&[
+        "ps",
+        "-q",
+        "--filter",
+        &format!("label=com.docker.compose.project={}", repo.project),
+    ]);
+    assert!(running.is_empty(), "still running: {running:?}");
+    // The runtime image was built before compose ran, and is what the next `up` reuses.
+    assert_eq!(project_images(&repo).len(), 1);
+    drop(listener);
+}
