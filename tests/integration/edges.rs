@@ -120,14 +120,7 @@ fn pre_commit_runs_the_hooks_a_checkout_says_stale_and_a_push_runs_the_tests() {
     assert!(!all.contains("stale"), "{all}");
 
     // A push runs the clean test of the pushed commit (branch b: two requirements).
-    let remote = tempfile::tempdir().unwrap();
-    let init = Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    assert!(init.success());
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let _remote = repo.add_remote("origin");
     let push = repo.git_run(&["push", "-q", "origin", "b"]);
     let all = format!("{}{}", push.stdout, push.stderr);
     assert_eq!(push.code, 0, "{all}");
@@ -596,14 +589,7 @@ fn lefthook_runs_the_entry_install_prints() {
         "{all}"
     );
 
-    let remote = tempfile::tempdir().unwrap();
-    let init = Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    assert!(init.success());
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let _remote = repo.add_remote("origin");
     let push = repo.git_run(&["push", "-q", "origin", "b"]);
     let all = format!("{}{}", push.stdout, push.stderr);
     assert_eq!(push.code, 0, "{all}");

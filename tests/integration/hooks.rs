@@ -243,13 +243,7 @@ int main(int argc, char **argv) {
 fn foreign_hooks_keep_running_and_are_restored_byte_for_byte() {
     let repo = two_branches();
     let hooks = hooks_dir(&repo);
-    let remote = tempfile::tempdir().unwrap();
-    Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let remote = repo.add_remote("origin");
 
     // A plain sh script, with a CR and a byte that is not UTF-8, and an unusual mode.
     let sh_hook = b"#!/bin/sh\n# caf\xe9 \r\necho \"sh-hook $*\" >> .git/foreign.log\n".to_vec();
@@ -558,13 +552,7 @@ fn moved_binary_costs_one_line_and_the_path_fallback_works() {
         "{lines:?}"
     );
     // The same for a push: dockwright vanishing never blocks one.
-    let remote = tempfile::tempdir().unwrap();
-    Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let _remote = repo.add_remote("origin");
     let push = git_env(
         &repo,
         repo.path(),

@@ -340,17 +340,7 @@ fn two_worktrees_testing_at_once_share_the_proofs_and_lose_none() {
 #[test]
 fn pre_push_skips_proven_commits_and_says_how_many() {
     let repo = repo_with("echo ran-suite-$(cat marker)", "");
-    let remote = tempfile::Builder::new()
-        .prefix("dwt-remote-")
-        .tempdir()
-        .unwrap();
-    let init = Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    assert!(init.success());
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let _remote = repo.add_remote("origin");
     repo.dockwright(&["hooks", "install"]).ok();
 
     ran(&repo.dockwright(&["test"]).ok(), true);

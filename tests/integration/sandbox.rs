@@ -513,17 +513,7 @@ fn target_builds_a_stage_with_the_code_baked_in() {
 /// A repository with the hooks installed and a local bare remote called `origin`.
 fn repo_with_remote(test: &str) -> (TestRepo, tempfile::TempDir) {
     let repo = repo_with_test(test);
-    let remote = tempfile::Builder::new()
-        .prefix("dwt-remote-")
-        .tempdir()
-        .unwrap();
-    let status = Command::new("git")
-        .args(["init", "-q", "--bare"])
-        .arg(remote.path())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    repo.git(&["remote", "add", "origin", remote.path().to_str().unwrap()]);
+    let remote = repo.add_remote("origin");
     repo.dockwright(&["hooks", "install"]).ok();
     (repo, remote)
 }

@@ -202,6 +202,23 @@ impl TestRepo {
         Run::from(cmd.output().expect("run git"))
     }
 
+    /// A new bare repository added as the remote `name`; it lives as long as what is returned.
+    #[track_caller]
+    pub fn add_remote(&self, name: &str) -> tempfile::TempDir {
+        let remote = tempfile::Builder::new()
+            .prefix("dwt-remote-")
+            .tempdir()
+            .unwrap();
+        let init = Command::new("git")
+            .args(["init", "-q", "--bare"])
+            .arg(remote.path())
+            .status()
+            .unwrap();
+        assert!(init.success(), "git init --bare failed");
+        self.git(&["remote", "add", name, remote.path().to_str().unwrap()]);
+        remote
+    }
+
     /// `git add -A && git commit -m msg`.
     #[track_caller]
     pub fn commit_all(&self, msg: &str) -> &TestRepo {
