@@ -1,7 +1,7 @@
 //! Core values as Nushell values: times as dates, byte counts as file sizes, durations as
 //! durations, so that `sort-by`, `where size > 100mb` and `where built < (date now) - 1day` work.
 
-use nu_protocol::{Span, Value};
+use nu_protocol::{record, Span, Value};
 
 /// Seconds since the epoch as a date (UTC); `nothing` when the engine gave a time out of range.
 pub fn date(secs: i64, span: Span) -> Value {
@@ -29,4 +29,21 @@ pub fn duration(duration: std::time::Duration, span: Span) -> Value {
 /// Text, or `nothing`.
 pub fn opt_string(text: Option<impl Into<String>>, span: Span) -> Value {
     text.map_or_else(|| Value::nothing(span), |t| Value::string(t, span))
+}
+
+/// Inputs added, removed or changed, as a table of path and change.
+pub fn changes(changes: Vec<dockwright::inputs::Change>, span: Span) -> Value {
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            Value::record(
+                record! {
+                    "path" => Value::string(c.path, span),
+                    "change" => Value::string(c.change, span),
+                },
+                span,
+            )
+        })
+        .collect();
+    Value::list(rows, span)
 }

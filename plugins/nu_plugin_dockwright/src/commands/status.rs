@@ -37,19 +37,6 @@ fn columns() -> Type {
 
 /// One row.
 fn row(status: ServiceStatus, span: Span) -> Value {
-    let changed = status
-        .changed
-        .into_iter()
-        .map(|c| {
-            Value::record(
-                record! {
-                    "path" => Value::string(c.path, span),
-                    "change" => Value::string(c.change, span),
-                },
-                span,
-            )
-        })
-        .collect();
     Value::record(
         record! {
             "service" => Value::string(status.service, span),
@@ -58,7 +45,7 @@ fn row(status: ServiceStatus, span: Span) -> Value {
             "image" => Value::string(status.image, span),
             "built" => values::opt_date(status.built, span),
             "size" => status.size.map_or_else(|| Value::nothing(span), |s| Value::filesize(s, span)),
-            "changed" => Value::list(changed, span),
+            "changed" => values::changes(status.changed, span),
             "compared_with" => values::opt_string(status.compared_with, span),
             "warnings" => Value::list(status.warnings.into_iter().map(|w| Value::string(w, span)).collect(), span),
         },

@@ -46,25 +46,12 @@ fn row(event: Event, span: Span) -> Value {
         |_| Value::string(&event.time, span),
         |t| Value::date(t, span),
     );
-    let inputs = event
-        .inputs
-        .into_iter()
-        .map(|c| {
-            Value::record(
-                record! {
-                    "path" => Value::string(c.path, span),
-                    "change" => Value::string(c.change, span),
-                },
-                span,
-            )
-        })
-        .collect();
     Value::record(
         record! {
             "time" => time,
             "service" => values::opt_string(event.service, span),
             "event" => Value::string(event.event.as_str(), span),
-            "inputs" => Value::list(inputs, span),
+            "inputs" => values::changes(event.inputs, span),
             "image" => values::opt_string(event.image, span),
             "duration" => event.duration.map_or_else(
                 || Value::nothing(span),
