@@ -69,7 +69,20 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
         format!("from `{}`", report.version_source)
     };
     println!("version: {} ({from})", report.version);
-    println!("runtime image inputs: {}", report.manifests.join(", "));
+    if let Some(note) = &report.version_note {
+        println!("  {note}; change it with `--var version=…`");
+    }
+    for line in &report.read {
+        println!("{line}");
+    }
+    for line in &report.guessed {
+        println!("{line}");
+    }
+    if report.manifests.is_empty() {
+        println!("runtime image inputs: none but `Dockerfile.runtime`");
+    } else {
+        println!("runtime image inputs: {}", report.manifests.join(", "));
+    }
     if !report.test_deps.is_empty() {
         println!(
             "test dependencies: {} (change with `--var test_deps=…`)",

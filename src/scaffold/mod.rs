@@ -121,6 +121,13 @@ pub struct Report {
     pub version: String,
     /// Where the version came from (a file name, or `default`).
     pub version_source: String,
+    /// Why the version differs from what its file says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_note: Option<String>,
+    /// The values read from the project's files, each with where: "port: 4200 (from …)".
+    pub read: Vec<String>,
+    /// The values the project does not say, each with the `--var` that changes it.
+    pub guessed: Vec<String>,
     /// The dependency manifests the runtime image copies.
     pub manifests: Vec<String>,
     /// The test dependencies the runtime image installs (tests run there), for people; change
@@ -180,6 +187,7 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
         Some(v) => crate::stack::Version {
             value: v.clone(),
             source: "--var".into(),
+            note: None,
         },
         None => stack.version(dir),
     };
@@ -246,6 +254,19 @@ pub fn init(dir: &Path, options: &Options) -> Result<Report> {
         reason: detection.reason,
         version: version.value,
         version_source: version.source,
+        version_note: version.note,
+        read: computed
+            .notes
+            .iter()
+            .filter(|n| n.source.is_some())
+            .map(|n| n.line())
+            .collect(),
+        guessed: computed
+            .notes
+            .iter()
+            .filter(|n| n.source.is_none())
+            .map(|n| n.line())
+            .collect(),
         manifests,
         test_deps: computed.test_deps,
         files,

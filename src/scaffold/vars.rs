@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::stack::{Stack, Version};
+use crate::stack::{Note, Stack, Version};
 
 /// Variables that are derived from others and cannot be set with `--var`: set the source instead.
 const DERIVED: &[(&str, &str)] = &[
@@ -22,6 +22,9 @@ pub struct Computed {
     pub vars: BTreeMap<String, String>,
     /// The test dependencies the runtime image installs, as `init` reports them.
     pub test_deps: Vec<String>,
+    /// What the stack read from the project and what it guessed, but for the variables that
+    /// `--var` set.
+    pub notes: Vec<Note>,
 }
 
 /// The variables for `stack` in `dir`, with `overrides` (from `--var`) applied: the shared
@@ -60,6 +63,11 @@ pub fn compute(
         set(key, value);
     }
     let mut test_deps = recipe.included;
+    let mut notes: Vec<crate::stack::Note> = recipe
+        .notes
+        .into_iter()
+        .filter(|n| !overrides.contains_key(n.var))
+        .collect();
 
     for (key, value) in overrides {
         if let Some((_, source)) = DERIVED.iter().find(|(k, _)| k == key) {
@@ -99,6 +107,11 @@ pub fn compute(
             .fold(v[key].clone(), |t, var| fill(&t, var, &v[*var]));
         v.insert(key.into(), text);
     }
+    for note in &mut notes {
+        note.value = ["port", "service"]
+            .iter()
+            .fold(note.value.clone(), |t, var| fill(&t, var, &v[*var]));
+    }
     let test = toml::Value::String(v["test_command"].clone()).to_string();
     v.insert("test_toml".into(), test);
     for (derived, source) in [
@@ -114,7 +127,11 @@ pub fn compute(
         let json = super::render::json_text(&serde_json::Value::from(words));
         v.insert(derived.into(), json);
     }
-    Ok(Computed { vars: v, test_deps })
+    Ok(Computed {
+        vars: v,
+        test_deps,
+        notes,
+    })
 }
 
 /// `text` with `{var}` replaced by `value`; an empty value takes one space beside it along, so

@@ -48,6 +48,7 @@ impl Language for Dotnet {
                 Some(Version {
                     value: v,
                     source: f,
+                    note: None,
                 })
             });
         first(&[(
@@ -99,6 +100,7 @@ impl Language for Dotnet {
                     "DOTNET_CLI_TELEMETRY_OPTOUT = \"1\"\nDOTNET_NOLOGO = \"1\"".into(),
                 ),
             ],
+            ..Default::default()
         })
     }
 }

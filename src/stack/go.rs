@@ -7,6 +7,32 @@ use crate::error::Result;
 /// Go.
 pub struct Go;
 
+/// The oldest Go with a Debian bookworm image (`golang:1.19-bookworm`).
+const OLDEST_BOOKWORM: (u32, u32) = (1, 19);
+
+/// `version` as a tag the `golang:<v>-bookworm` images have: an older Go moves up to the
+/// oldest that has one, saying so (a `go` line is a minimum, so a newer Go builds the module).
+fn bookworm(version: Version) -> Version {
+    let number = |v: &str| -> Option<(u32, u32)> {
+        let (major, minor) = v.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    };
+    match number(&version.value) {
+        Some(v) if v < OLDEST_BOOKWORM => {
+            let oldest = format!("{}.{}", OLDEST_BOOKWORM.0, OLDEST_BOOKWORM.1);
+            Version {
+                note: Some(format!(
+                    "`{}` says Go {}, but Debian bookworm images start at Go {oldest}; using {oldest}",
+                    version.source, version.value
+                )),
+                value: oldest,
+                ..version
+            }
+        }
+        _ => version,
+    }
+}
+
 static STACKS: &[Stack] = &[Stack {
     id: "go",
     language: "go",
@@ -36,10 +62,18 @@ impl Language for Go {
     }
 
     fn version(&self, p: &Project) -> Option<Version> {
-        first(&[(
-            "go.mod",
-            capture(&p.read("go.mod"), r"(?m)^go\s+(\d+\.\d+)"),
-        )])
+        let go_mod = p.read("go.mod");
+        // `toolchain` names the Go the module is built with; `go` is only the oldest it allows.
+        first(&[
+            ("go.mod", capture(&go_mod, r"(?m)^toolchain\s+go(\d+\.\d+)")),
+            (
+                "Dockerfile",
+                p.dockerfile_tag(&["golang"])
+                    .and_then(|(tag, _)| capture(&tag, r"^(\d+\.\d+)")),
+            ),
+            ("go.mod", capture(&go_mod, r"(?m)^go\s+(\d+\.\d+)")),
+        ])
+        .map(bookworm)
     }
 
     fn recipe(&self, _stack: &Stack, p: &Project, _version: &Version) -> Result<Recipe> {
@@ -62,6 +96,47 @@ impl Language for Go {
                 ("binary", binary),
                 ("sandbox_env", "GOFLAGS = \"-mod=mod\"".into()),
             ],
+            ..Default::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::project;
+    use super::*;
+
+    fn version(files: &[(&str, &str)]) -> Version {
+        let (_d, p) = project(files);
+        Go.version(&p).unwrap()
+    }
+
+    #[test]
+    fn the_toolchain_line_over_the_go_line() {
+        let v = version(&[(
+            "go.mod",
+            "module example.com/a\n\ngo 1.21\n\ntoolchain go1.22.3\n",
+        )]);
+        assert_eq!((v.value.as_str(), v.note), ("1.22", None));
+        let v = version(&[("go.mod", "module example.com/a\n\ngo 1.21.0\n")]);
+        assert_eq!(v.value, "1.21");
+    }
+
+    #[test]
+    fn a_go_older_than_bookworm_images_moves_up_saying_so() {
+        let v = version(&[("go.mod", "module example.com/a\n\ngo 1.18\n")]);
+        assert_eq!(v.value, "1.19");
+        assert_eq!(
+            v.note.as_deref(),
+            Some("`go.mod` says Go 1.18, but Debian bookworm images start at Go 1.19; using 1.19")
+        );
+        let v = version(&[
+            ("go.mod", "module example.com/a\n\ngo 1.20\n"),
+            ("Dockerfile", "FROM golang:1.21-alpine AS build\n"),
+        ]);
+        assert_eq!(
+            (v.value.as_str(), v.source.as_str()),
+            ("1.21", "Dockerfile")
+        );
     }
 }

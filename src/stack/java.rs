@@ -124,6 +124,7 @@ impl Language for Java {
                         "mvn -o package -DskipTests && cp target/*.jar /opt/app.jar".into(),
                     ),
                 ],
+                ..Default::default()
             });
         }
         let build = format!("{}\n{}", p.read("build.gradle"), p.read("build.gradle.kts"));
@@ -146,6 +147,7 @@ impl Language for Java {
                 ("cache_env", "GRADLE_USER_HOME=/opt/gradle".into()),
                 ("package", "gradle --no-daemon --offline installDist && cp -r build/install/* /opt/app".into()),
             ],
+            ..Default::default()
         })
     }
 }

@@ -94,6 +94,53 @@ pub struct Version {
     pub value: String,
     /// The file it came from, `default`, or `--var`.
     pub source: String,
+    /// Why the value differs from what the file says, for people: "bookworm images start at
+    /// Go 1.19".
+    pub note: Option<String>,
+}
+
+/// One value a recipe read from the project, or guessed, for `init` to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The variable it sets, which `--var` changes: `dev_command`, `port`.
+    pub var: &'static str,
+    /// The value, for people: "`npm run start -- --host 0.0.0.0`".
+    pub value: String,
+    /// Where it was read ("`scripts.start` of `package.json`"); `None` for a guess.
+    pub source: Option<String>,
+}
+
+impl Note {
+    /// `value` of `var`, read from `source`.
+    pub fn read(var: &'static str, value: impl Into<String>, source: impl Into<String>) -> Note {
+        Note {
+            var,
+            value: value.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// `value` of `var`, guessed: the project does not say.
+    pub fn guess(var: &'static str, value: impl Into<String>) -> Note {
+        Note {
+            var,
+            value: value.into(),
+            source: None,
+        }
+    }
+
+    /// The line `init` prints: "port 4200 (`@angular/core` in `package.json`)" or, for a guess,
+    /// "port 3000 (change with `--var port=…`)".
+    pub fn line(&self) -> String {
+        let name = self.var.replace('_', " ");
+        match &self.source {
+            Some(source) => format!("{name}: {} (from {source})", self.value),
+            None => format!(
+                "{name}: {} (a guess; change with `--var {}=…`)",
+                self.value, self.var
+            ),
+        }
+    }
 }
 
 /// How a stack installs, tests and runs a project: the stack's part of the template variables.
@@ -112,8 +159,10 @@ pub struct Recipe {
     /// The production command, likewise.
     pub prod: String,
     /// Variables of this stack only (`binary`, `base_image`) or over the shared defaults
-    /// (`test_command`, `sandbox_env`, `dev_setup`, `os_user`).
+    /// (`test_command`, `port`, `sandbox_env`, `dev_setup`, `os_user`).
     pub vars: Vec<(&'static str, String)>,
+    /// What the recipe read from the project and what it guessed, for `init` to print.
+    pub notes: Vec<Note>,
 }
 
 /// The project being read: its directory, with the small reads every module needs.
@@ -175,6 +224,78 @@ impl Project {
         names
     }
 
+    /// The tag of the first `FROM` of the project's own `Dockerfile` whose image is one of
+    /// `images` (`node`, `python`), with the line it is on: `FROM node:17 AS build` gives
+    /// `("17", 1)`. A registry or `library/` prefix is skipped; a tag made of build arguments
+    /// (`node:${VERSION}`) says nothing.
+    pub fn dockerfile_tag(&self, images: &[&str]) -> Option<(String, usize)> {
+        let from =
+            regex::Regex::new(r"(?i)^\s*FROM\s+(?:--\S+\s+)*(\S+)").expect("a valid pattern");
+        self.read("Dockerfile")
+            .lines()
+            .enumerate()
+            .find_map(|(index, line)| {
+                let image = from.captures(line)?[1].to_string();
+                let (name, tag) = image.split('@').next()?.rsplit_once(':')?;
+                let name = name.rsplit('/').next()?;
+                (images.contains(&name) && !tag.contains('$')).then(|| (tag.to_string(), index + 1))
+            })
+    }
+
+    /// The files ending in `.{ext}` in the directory and `depth` levels of folders below it,
+    /// shallowest first, then by path; hidden folders, virtual environments, dependencies and
+    /// tests are not the app's.
+    pub fn source_files(&self, ext: &str, depth: usize) -> Vec<String> {
+        const SKIP: &[&str] = &[
+            "node_modules",
+            "venv",
+            "env",
+            "site-packages",
+            "vendor",
+            "tests",
+            "test",
+            "target",
+            "build",
+            "dist",
+            "migrations",
+            "__pycache__",
+        ];
+        let mut out = Vec::new();
+        let mut level = vec![String::new()];
+        for _ in 0..=depth {
+            let mut next = Vec::new();
+            for rel in &level {
+                let Ok(entries) = std::fs::read_dir(self.dir.join(rel)) else {
+                    continue;
+                };
+                let mut names: Vec<(String, bool)> = entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        (name, e.path().is_dir())
+                    })
+                    .collect();
+                names.sort();
+                for (name, is_dir) in names {
+                    let path = if rel.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{rel}/{name}")
+                    };
+                    if is_dir {
+                        if !name.starts_with('.') && !SKIP.contains(&name.as_str()) {
+                            next.push(path);
+                        }
+                    } else if name.ends_with(&format!(".{ext}")) {
+                        out.push(path);
+                    }
+                }
+            }
+            level = next;
+        }
+        out
+    }
+
     /// Those of `names` that are files, in order.
     pub fn existing(&self, names: &[&str]) -> Vec<String> {
         names
@@ -227,6 +348,7 @@ impl Stack {
             .unwrap_or_else(|| Version {
                 value: self.default_version.to_string(),
                 source: "default".into(),
+                note: None,
             })
     }
 
@@ -332,6 +454,7 @@ fn first(options: &[(&str, Option<String>)]) -> Option<Version> {
         v.clone().map(|value| Version {
             value,
             source: file.to_string(),
+            note: None,
         })
     })
 }
@@ -356,8 +479,67 @@ fn test_groups<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A project made of `files` (path, text) in a temporary directory.
+    pub(crate) fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let p = Project::new(dir.path());
+        (dir, p)
+    }
+
+    /// The recipe of stack `id` for `p`.
+    pub(crate) fn recipe(id: &str, p: &Project) -> Recipe {
+        let stack = Stack::by_id(id).unwrap();
+        stack.recipe(p.dir(), &stack.version(p.dir())).unwrap()
+    }
+
+    /// The value of variable `key` in `r`.
+    pub(crate) fn var<'a>(r: &'a Recipe, key: &str) -> &'a str {
+        r.vars
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no `{key}` in {:?}", r.vars))
+    }
+
+    #[test]
+    fn the_dockerfile_from_names_a_version() {
+        let (_d, p) = project(&[(
+            "Dockerfile",
+            "# syntax=docker/dockerfile:1\nARG V=3\nFROM --platform=$BUILDPLATFORM docker.io/library/python:3.10-alpine AS build\nFROM node:${V}\nFROM node:17 AS web\n",
+        )]);
+        assert_eq!(
+            p.dockerfile_tag(&["python"]),
+            Some(("3.10-alpine".into(), 3))
+        );
+        // A tag made of build arguments says nothing; the next FROM of the image does.
+        assert_eq!(p.dockerfile_tag(&["node"]), Some(("17".into(), 5)));
+        assert_eq!(p.dockerfile_tag(&["golang"]), None);
+    }
+
+    #[test]
+    fn source_files_are_the_apps_shallowest_first() {
+        let (_d, p) = project(&[
+            ("app/main.py", ""),
+            ("app/api/routes.py", ""),
+            ("setup.py", ""),
+            (".venv/lib/x.py", ""),
+            ("venv/x.py", ""),
+            ("tests/test_x.py", ""),
+            ("a/b/c/deep.py", ""),
+        ]);
+        assert_eq!(
+            p.source_files("py", 2),
+            ["setup.py", "app/main.py", "app/api/routes.py"]
+        );
+    }
 
     #[test]
     fn version_strings_in_the_wild() {

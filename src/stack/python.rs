@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    capture, first, found, major_minor, test_groups, Detection, Language, Project, Recipe, Stack,
-    Version,
+    capture, first, found, major_minor, test_groups, Detection, Language, Note, Project, Recipe,
+    Stack, Version,
 };
 use crate::error::Result;
 
@@ -15,6 +15,10 @@ const UV_VERSION: &str = "0.5";
 /// The Poetry release `python-poetry` installs.
 const POETRY_VERSION: &str = "1.8.5";
 const PYTEST: &str = "python -m pytest -q -p no:cacheprovider";
+/// Django's test runner, for a project without pytest.
+const DJANGO_TEST: &str = "python manage.py test";
+/// The standard library's runner, for a project without pytest or Django.
+const UNITTEST: &str = "python -m unittest discover";
 
 /// Python.
 pub struct Python;
@@ -86,6 +90,11 @@ impl Language for Python {
             (
                 ".python-version",
                 major_minor(p.read(".python-version").lines().next().unwrap_or("")),
+            ),
+            (
+                "Dockerfile",
+                p.dockerfile_tag(&["python"])
+                    .and_then(|(tag, _)| major_minor(&tag)),
             ),
             (
                 "pyproject.toml",
@@ -177,33 +186,134 @@ impl Language for Python {
                 format!("uv sync{frozen} --no-install-project {{test_deps}}")
             }
         };
-        let (dev, prod) = if p.exists("manage.py") && deps.contains("django") {
-            (
-                "python manage.py runserver 0.0.0.0:{port}",
-                "python manage.py runserver 0.0.0.0:{port} --noreload",
-            )
-        } else if deps.contains("fastapi") || deps.contains("uvicorn") {
-            (
-                "uvicorn main:app --host 0.0.0.0 --port {port} --reload",
-                "uvicorn main:app --host 0.0.0.0 --port {port}",
-            )
-        } else if deps.contains("flask") {
-            (
-                "flask run --host 0.0.0.0 --port {port} --debug",
-                "flask run --host 0.0.0.0 --port {port}",
-            )
+        let mut notes = Vec::new();
+        let (dev, prod) = server(p, &deps, &mut notes);
+        // pytest only when the project installs it; Django's own runner otherwise.
+        let test = if deps.contains("pytest") {
+            notes.push(Note::read(
+                "test_command",
+                format!("`{PYTEST}`"),
+                format!("`pytest` in {}", self.manifests(stack, p).join(", ")),
+            ));
+            PYTEST
+        } else if p.has("manage.py") {
+            notes.push(Note::read(
+                "test_command",
+                format!("`{DJANGO_TEST}`"),
+                "`manage.py`, without pytest in the dependencies",
+            ));
+            DJANGO_TEST
         } else {
-            ("python main.py", "python main.py")
+            notes.push(Note::guess(
+                "test_command",
+                format!("`{UNITTEST}` (no pytest in the dependencies)"),
+            ));
+            UNITTEST
         };
+        vars.push(("test_command", test.to_string()));
         Ok(Recipe {
             install,
             test_deps: args.join(" "),
             included,
-            dev: dev.into(),
-            prod: prod.into(),
+            dev,
+            prod,
             vars,
+            notes,
         })
     }
+}
+
+/// The development and production commands of the web framework in `deps` (the dependency
+/// manifests' text), with the app object found in the project's modules.
+fn server(p: &Project, deps: &str, notes: &mut Vec<Note>) -> (String, String) {
+    if p.has("manage.py") && (deps.contains("django") || p.read("manage.py").contains("django")) {
+        notes.push(Note::read(
+            "dev_command",
+            "Django's `runserver`",
+            "`manage.py`",
+        ));
+        return (
+            "python manage.py runserver 0.0.0.0:{port}".into(),
+            "python manage.py runserver 0.0.0.0:{port} --noreload".into(),
+        );
+    }
+    let framework = if deps.contains("fastapi") {
+        Some((
+            "FastAPI",
+            r"(?m)^(\w+)\s*(?::[^=]+)?=\s*(?:fastapi\.)?FastAPI\(",
+        ))
+    } else if deps.contains("flask") {
+        Some(("Flask", r"(?m)^(\w+)\s*(?::[^=]+)?=\s*(?:flask\.)?Flask\("))
+    } else {
+        None
+    };
+    let Some((name, pattern)) = framework else {
+        let main = ["main.py", "app.py", "manage.py"]
+            .into_iter()
+            .find(|f| p.has(f))
+            .unwrap_or("main.py");
+        let dev = format!("python {main}");
+        notes.push(Note::guess(
+            "dev_command",
+            format!("`{dev}` (no web framework in the dependencies)"),
+        ));
+        return (dev.clone(), dev);
+    };
+    let found = app_object(p, pattern);
+    let (module, object, app_dir) = match &found {
+        Some((file, object)) => {
+            let (app_dir, rel) = match file.strip_prefix("src/") {
+                Some(rel) => (Some("src"), rel),
+                None => (None, file.as_str()),
+            };
+            let module = rel
+                .trim_end_matches(".py")
+                .trim_end_matches("/__init__")
+                .replace('/', ".");
+            notes.push(Note::read(
+                "dev_command",
+                format!("{name} app `{module}:{object}`"),
+                format!("`{file}`"),
+            ));
+            (module, object.clone(), app_dir)
+        }
+        None => {
+            let module = if name == "Flask" { "app" } else { "main" };
+            notes.push(Note::guess(
+                "dev_command",
+                format!("{name} app `{module}:app` (no `app = {name}(…)` found)"),
+            ));
+            (module.to_string(), "app".to_string(), None)
+        }
+    };
+    if name == "FastAPI" {
+        let dir = app_dir.map_or(String::new(), |d| format!(" --app-dir {d}"));
+        let base = format!("uvicorn {module}:{object}{dir} --host 0.0.0.0 --port {{port}}");
+        (format!("{base} --reload"), base)
+    } else {
+        let target = match app_dir {
+            Some(d) => format!("{d}/{}.py", module.replace('.', "/")),
+            None => module,
+        };
+        let app = if object == "app" {
+            target
+        } else {
+            format!("{target}:{object}")
+        };
+        let base = format!("flask --app {app} run --host 0.0.0.0 --port {{port}}");
+        (format!("{base} --debug"), base)
+    }
+}
+
+/// The module file and the name of the first app object `pattern` finds (its group 1), in the
+/// project's Python files two folders deep, shallowest first.
+fn app_object(p: &Project, pattern: &str) -> Option<(String, String)> {
+    let assign = regex::Regex::new(pattern).ok()?;
+    p.source_files("py", 2).into_iter().find_map(|file| {
+        let text = p.read(&file);
+        let object = assign.captures(&text)?[1].to_string();
+        Some((file, object))
+    })
 }
 
 /// The requirement files pip installs: `requirements.txt` first, then every other
@@ -364,6 +474,95 @@ mod tests {
         assert_eq!(
             r.test_deps,
             "-r requirements-dev.txt -r requirements/test.txt"
+        );
+    }
+
+    /// The dev command and test command of the project `files`.
+    fn commands(id: &str, files: &[(&str, &str)]) -> (String, String) {
+        let (_d, p) = project(files);
+        let r = recipe(id, &p);
+        let test = r
+            .vars
+            .iter()
+            .find(|(k, _)| *k == "test_command")
+            .unwrap()
+            .1
+            .clone();
+        (r.dev, test)
+    }
+
+    #[test]
+    fn fastapi_app_in_a_package() {
+        let (dev, test) = commands(
+            "python-pip",
+            &[
+                ("requirements.txt", "fastapi==0.110.0\nuvicorn[standard]\n"),
+                ("app/__init__.py", ""),
+                ("app/main.py", "from fastapi import FastAPI\nfrom .routers import items\n\napp = FastAPI()\napp.include_router(items.router)\n"),
+                ("app/routers/items.py", "from fastapi import APIRouter\nrouter = APIRouter()\n"),
+            ],
+        );
+        assert_eq!(
+            dev,
+            "uvicorn app.main:app --host 0.0.0.0 --port {port} --reload"
+        );
+        assert_eq!(test, UNITTEST, "no pytest in the requirements");
+        let (dev, _) = commands(
+            "python-uv",
+            &[
+                ("pyproject.toml", "[project]\nname = \"svc\"\nversion = \"1\"\ndependencies = [\"fastapi\"]\n[dependency-groups]\ndev = [\"pytest\"]\n"),
+                ("src/svc/api.py", "import fastapi\n\napi: fastapi.FastAPI = fastapi.FastAPI()\n"),
+            ],
+        );
+        assert_eq!(
+            dev,
+            "uvicorn svc.api:api --app-dir src --host 0.0.0.0 --port {port} --reload"
+        );
+    }
+
+    #[test]
+    fn flask_module_not_named_app() {
+        let (dev, test) = commands(
+            "python-pip",
+            &[
+                ("requirements.txt", "Flask==3.0.0\n"),
+                ("requirements-dev.txt", "pytest==8.0.0\n"),
+                (
+                    "server.py",
+                    "from flask import Flask\n\napp = Flask(__name__)\n",
+                ),
+            ],
+        );
+        assert_eq!(
+            dev,
+            "flask --app server run --host 0.0.0.0 --port {port} --debug"
+        );
+        assert_eq!(test, PYTEST);
+    }
+
+    #[test]
+    fn django_without_pytest_tests_with_manage_py() {
+        let (dev, test) = commands(
+            "python-pip",
+            &[
+                ("requirements.txt", "Django>=4.2,<5\n"),
+                ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n"),
+            ],
+        );
+        assert_eq!(dev, "python manage.py runserver 0.0.0.0:{port}");
+        assert_eq!(test, DJANGO_TEST);
+    }
+
+    #[test]
+    fn the_dockerfile_version_before_the_pyproject_minimum() {
+        let (_d, p) = project(&[
+            ("pyproject.toml", "[project]\nrequires-python = \">=3.8\"\n"),
+            ("Dockerfile", "FROM python:3.10-alpine\n"),
+        ]);
+        let v = Python.version(&p).unwrap();
+        assert_eq!(
+            (v.value.as_str(), v.source.as_str()),
+            ("3.10", "Dockerfile")
         );
     }
 

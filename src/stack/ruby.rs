@@ -106,6 +106,7 @@ impl Language for Ruby {
             dev: dev.into(),
             prod: prod.into(),
             vars,
+            ..Default::default()
         })
     }
 }

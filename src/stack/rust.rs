@@ -76,6 +76,7 @@ impl Language for Rust {
             dev: "cargo run".into(),
             prod: binary.clone(),
             vars: vec![("binary", binary)],
+            ..Default::default()
         })
     }
 }
