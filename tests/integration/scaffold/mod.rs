@@ -9,6 +9,7 @@ mod check;
 mod check_compose;
 mod golden;
 mod init;
+mod projects;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
