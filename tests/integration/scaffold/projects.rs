@@ -4,7 +4,7 @@
 //! writes must run them: their dev command, port, test command and version, each read from the
 //! project's files and printed with where it came from, or printed as a guess with its `--var`.
 
-use crate::support::TestRepo;
+use crate::support::{require, TestRepo};
 
 /// `init` in `dir` of `repo`, in text: its stdout.
 fn init_text(repo: &TestRepo, args: &[&str]) -> String {
@@ -346,4 +346,102 @@ fn go_versions_map_to_tags_that_exist() {
     let report = pinned.dockwright(&["init", "--format", "json"]).ok().json();
     assert_eq!(report["version"], "1.22");
     assert!(report.get("version_note").is_none(), "{report}");
+}
+
+/// Where the stand-ins allow: a Node server with no framework, started by `npm start`, whose
+/// entry file falls back to port 8080 but reads `PORT`. `init` reads both; the runtime image
+/// builds; `dockwright test` runs the `test` script offline; `dockwright up` serves it, and it
+/// answers on the port `--var port=…` chose, so `PORT` reached it.
+#[test]
+fn real_build_node_server_answers_on_the_port_passed_as_port() {
+    if !require("images") || !require("compose") {
+        return;
+    }
+    let repo = TestRepo::new();
+    repo.write(
+        "package.json",
+        "{\n  \"name\": \"status-page\",\n  \"version\": \"1.0.0\",\n  \"scripts\": {\n    \"start\": \"node server.js\",\n    \"test\": \"node test/health.test.js\"\n  }\n}\n",
+    )
+    .write(
+        "package-lock.json",
+        "{\n  \"name\": \"status-page\",\n  \"version\": \"1.0.0\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": { \"\": { \"name\": \"status-page\", \"version\": \"1.0.0\" } }\n}\n",
+    )
+    .write(
+        "server.js",
+        "const http = require('http');\nconst { health } = require('./health');\n\nconst port = process.env.PORT || 8080;\nhttp.createServer((req, res) => res.end(JSON.stringify(health()))).listen(port, () => console.log(`listening on ${port}`));\n",
+    )
+    .write("health.js", "exports.health = () => ({ status: 'ok' });\n")
+    .write(
+        "test/health.test.js",
+        "const assert = require('assert');\nconst { health } = require('../health');\nassert.deepStrictEqual(health(), { status: 'ok' });\nconsole.log('health test passed');\n",
+    );
+    let report = repo
+        .dockwright(&["init", "--format", "json", "--dry-run"])
+        .ok()
+        .json();
+    assert!(
+        report["read"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l == "port: 8080, passed as `PORT` (from `server.js`)"),
+        "{report}"
+    );
+    let port = 22000 + std::process::id() % 20000;
+    repo.dockwright(&["init", "--var", &format!("port={port}")])
+        .ok();
+    // What `just dev` does first: the mount point of the image's node_modules.
+    std::fs::create_dir_all(repo.path().join("node_modules")).unwrap();
+    repo.commit_all("scaffold");
+
+    let test = repo.dockwright(&["test"]);
+    assert_eq!(test.code, 0, "{}\n{}", test.stdout, test.stderr);
+    assert!(
+        format!("{}{}", test.stdout, test.stderr).contains("health test passed"),
+        "{}\n{}",
+        test.stdout,
+        test.stderr
+    );
+
+    struct Down<'a>(&'a TestRepo);
+    impl Drop for Down<'_> {
+        fn drop(&mut self) {
+            let _ = self
+                .0
+                .command("docker")
+                .args(["compose", "down", "--volumes", "--timeout", "1"])
+                .env("DOCKWRIGHT_IMAGE_APP", "unused")
+                .output();
+        }
+    }
+    let _down = Down(&repo);
+    repo.dockwright(&["up", "--detach"]).ok();
+    // The published port accepts before the server listens: ask until it answers.
+    let get = || -> Option<String> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port as u16)).ok()?;
+        stream.write_all(b"GET / HTTP/1.0\r\n\r\n").ok()?;
+        let mut text = String::new();
+        stream.read_to_string(&mut text).ok()?;
+        (!text.is_empty()).then_some(text)
+    };
+    let answer = (0..60).find_map(|_| {
+        get().or_else(|| {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            None
+        })
+    });
+    let answer = answer.unwrap_or_else(|| {
+        let logs = repo
+            .command("docker")
+            .args(["compose", "logs"])
+            .env("DOCKWRIGHT_IMAGE_APP", "unused")
+            .output()
+            .unwrap();
+        panic!(
+            "nothing answered on port {port}:\n{}",
+            String::from_utf8_lossy(&logs.stdout)
+        )
+    });
+    assert!(answer.ends_with("{\"status\":\"ok\"}"), "{answer}");
 }
