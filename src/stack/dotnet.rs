@@ -57,6 +57,13 @@ impl Language for Dotnet {
                 .and_then(|v| capture(v["sdk"]["version"].as_str()?, r"^(\d+\.\d+)")),
         )])
         .or(from_project)
+        .or_else(|| {
+            first(&[(
+                "Dockerfile",
+                p.dockerfile_tag(&["sdk", "aspnet", "runtime"])
+                    .and_then(|(tag, _)| capture(&tag, r"^(\d+\.\d+)")),
+            )])
+        })
     }
 
     fn manifests(&self, stack: &Stack, p: &Project) -> Vec<String> {

@@ -72,8 +72,27 @@ impl Language for Java {
                     r"<(?:maven\.compiler\.release|java\.version|maven\.compiler\.source)>\s*(?:1\.)?(\d+)",
                 ),
             ),
+            // maven-compiler-plugin's own `<release>` or `<source>`.
+            (
+                "pom.xml",
+                capture(
+                    &p.read("pom.xml"),
+                    r"(?s)<artifactId>maven-compiler-plugin</artifactId>.*?<(?:release|source)>\s*(?:1\.)?(\d+)\s*<",
+                ),
+            ),
             ("build.gradle.kts", gradle_java(&p.read("build.gradle.kts"))),
             ("build.gradle", gradle_java(&p.read("build.gradle"))),
+            (
+                "Dockerfile",
+                p.dockerfile_tag(&[
+                    "eclipse-temurin",
+                    "openjdk",
+                    "amazoncorretto",
+                    "maven",
+                    "gradle",
+                ])
+                .and_then(|(tag, _)| capture(&tag, r"^(?:.*?(?:temurin-|jdk-?|corretto-))?(\d+)")),
+            ),
         ])
     }
 
@@ -161,7 +180,28 @@ fn gradle_java(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::project;
     use super::*;
+
+    #[test]
+    fn maven_compiler_plugin_and_dockerfile_versions() {
+        let pom = "<project>\n  <build>\n    <plugins>\n      <plugin>\n        <groupId>org.apache.maven.plugins</groupId>\n        <artifactId>maven-compiler-plugin</artifactId>\n        <version>3.11.0</version>\n        <configuration>\n          <source>1.8</source>\n          <target>1.8</target>\n        </configuration>\n      </plugin>\n    </plugins>\n  </build>\n</project>\n";
+        let (_d, p) = project(&[("pom.xml", pom)]);
+        assert_eq!(Java.version(&p).unwrap().value, "8");
+        for (from, want) in [
+            ("FROM maven:3.9-eclipse-temurin-21 AS build", "21"),
+            ("FROM eclipse-temurin:17-jdk-jammy", "17"),
+            ("FROM gradle:8.5-jdk11 AS build", "11"),
+        ] {
+            let (_d, p) = project(&[("pom.xml", "<project/>"), ("Dockerfile", from)]);
+            let v = Java.version(&p).unwrap();
+            assert_eq!(
+                (v.value.as_str(), v.source.as_str()),
+                (want, "Dockerfile"),
+                "{from}"
+            );
+        }
+    }
 
     #[test]
     fn gradle_versions() {

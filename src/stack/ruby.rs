@@ -47,6 +47,11 @@ impl Language for Ruby {
                 "Gemfile",
                 capture(&p.read("Gemfile"), r#"(?m)^\s*ruby\s+["'][^\d]*(\d+\.\d+)"#),
             ),
+            (
+                "Dockerfile",
+                p.dockerfile_tag(&["ruby"])
+                    .and_then(|(tag, _)| major_minor(&tag)),
+            ),
         ])
     }
 
@@ -108,5 +113,21 @@ impl Language for Ruby {
             vars,
             ..Default::default()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::project;
+    use super::*;
+
+    #[test]
+    fn the_dockerfile_version_when_nothing_else_says() {
+        let (_d, p) = project(&[
+            ("Gemfile", "source 'https://rubygems.org'\ngem 'sinatra'\n"),
+            ("Dockerfile", "FROM ruby:3.2.2-alpine\n"),
+        ]);
+        let v = Ruby.version(&p).unwrap();
+        assert_eq!((v.value.as_str(), v.source.as_str()), ("3.2", "Dockerfile"));
     }
 }

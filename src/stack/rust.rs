@@ -53,6 +53,11 @@ impl Language for Rust {
                 "Cargo.toml",
                 capture(&p.read("Cargo.toml"), r#"rust-version\s*=\s*"(\d+\.\d+)"#),
             ),
+            (
+                "Dockerfile",
+                p.dockerfile_tag(&["rust"])
+                    .and_then(|(tag, _)| major_minor(&tag)),
+            ),
         ])
     }
 
