@@ -129,14 +129,14 @@ impl Note {
         }
     }
 
-    /// The line `init` prints: "port 4200 (`@angular/core` in `package.json`)" or, for a guess,
-    /// "port 3000 (change with `--var port=…`)".
+    /// The line `init` prints: "port: 5000, passed as `PORT` (from `src/server.js`)" or, for a guess,
+    /// "port: 3000; a guess, change it with `--var port=…`".
     pub fn line(&self) -> String {
         let name = self.var.replace('_', " ");
         match &self.source {
             Some(source) => format!("{name}: {} (from {source})", self.value),
             None => format!(
-                "{name}: {} (a guess; change with `--var {}=…`)",
+                "{name}: {}; a guess, change it with `--var {}=…`",
                 self.value, self.var
             ),
         }

@@ -384,7 +384,7 @@ impl Server {
                         let dev = format!("node --watch {entry}");
                         notes.push(Note::guess(
                             "dev_command",
-                            format!("`{dev}`, as no `dev`, `start` or `serve` script says"),
+                            format!("`{dev}` (no `dev`, `start` or `serve` script)"),
                         ));
                         dev
                     }

@@ -77,7 +77,7 @@ fn angular_app_in_a_subfolder_with_its_own_dockerfile() {
             "dev command: `npm run start -- --host 0.0.0.0 --port 4200` (from Angular (`@angular/core`) and `scripts.start` of `package.json`)",
             "port: 4200 (from Angular's default)",
             "test command: `npm test` (from `scripts.test` of `package.json`)",
-            "test command: `ng test` runs Karma, which needs a browser the runtime image does not have (a guess; change with `--var test_command=…`)",
+            "test command: `ng test` runs Karma, which needs a browser the runtime image does not have; a guess, change it with `--var test_command=…`",
         ],
     );
     // The project's own files keep every byte.
@@ -135,7 +135,7 @@ fn express_api_listens_on_the_port_it_reads_from_port() {
     assert_eq!(
         report["guessed"],
         serde_json::json!([
-            "test command: none: `package.json` has no `test` script, so `dockwright test` fails until you set `test` in dockwright.toml (a guess; change with `--var test_command=…`)",
+            "test command: none: `package.json` has no `test` script, so `dockwright test` fails until you set `test` in dockwright.toml; a guess, change it with `--var test_command=…`",
         ])
     );
 
