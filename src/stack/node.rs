@@ -307,7 +307,7 @@ impl Server {
             .and_then(|(_, text)| {
                 capture(
                     text,
-                    r"(?:^|\s)(?:node|nodemon|ts-node|tsx)\s+(?:-\S+\s+)*(\S+\.[cm]?[jt]s)\b",
+                    r"(?:^|\s)(?:node|nodemon|ts-node|tsx)\s+(?:-\S+\s+)*([^\s\-;&|]\S*)",
                 )
             })
             .or_else(|| package["main"].as_str().map(str::to_string))
@@ -536,6 +536,22 @@ mod tests {
         assert_eq!(dev, "npm run start");
         assert_eq!((port.as_str(), env.as_str()), ("8080", "PORT"));
         assert_eq!(test, NO_TEST, "npm init's test script is no test");
+    }
+
+    #[test]
+    fn express_generator_starts_bin_www() {
+        let (dev, port, env, _) = server(
+            "node-npm",
+            &[
+                ("package.json", r#"{"scripts": {"start": "node ./bin/www"}, "dependencies": {"express": "~4.16.1", "morgan": "~1.9.1"}}"#),
+                ("bin/www", "#!/usr/bin/env node\nvar app = require('../app');\nvar port = normalizePort(process.env.PORT || '3000');\n"),
+                ("index.js", "// an unused file: the start script names the entry\nconst port = process.env.PORT || 9999;\n"),
+            ],
+        );
+        assert_eq!(
+            (dev.as_str(), port.as_str(), env.as_str()),
+            ("npm run start", "3000", "PORT")
+        );
     }
 
     #[test]

@@ -248,18 +248,37 @@ fn server(p: &Project, deps: &str, notes: &mut Vec<Note>) -> (String, String) {
         None
     };
     let Some((name, pattern)) = framework else {
-        let main = ["main.py", "app.py", "manage.py"]
-            .into_iter()
-            .find(|f| p.has(f))
-            .unwrap_or("main.py");
-        let dev = format!("python {main}");
-        notes.push(Note::guess(
-            "dev_command",
-            format!("`{dev}` (no web framework in the dependencies)"),
-        ));
-        return (dev.clone(), dev);
+        // A script: the first top-level module that runs as one.
+        let script = p.source_files("py", 0).into_iter().find(|f| {
+            let text = p.read(f);
+            text.contains("__name__ == \"__main__\"") || text.contains("__name__ == '__main__'")
+        });
+        return match script {
+            Some(file) => {
+                let dev = format!("python {file}");
+                notes.push(Note::read(
+                    "dev_command",
+                    format!("`{dev}`"),
+                    format!("`if __name__ == \"__main__\"` in `{file}`"),
+                ));
+                (dev.clone(), dev)
+            }
+            None => {
+                let dev = "python main.py".to_string();
+                notes.push(Note::guess(
+                    "dev_command",
+                    format!("`{dev}` (no web framework in the dependencies)"),
+                ));
+                (dev.clone(), dev)
+            }
+        };
     };
-    let found = app_object(p, pattern);
+    // A Flask app made by a `create_app` factory: `flask --app <module>` finds the factory.
+    let found = app_object(p, pattern).or_else(|| {
+        (name == "Flask")
+            .then(|| app_object(p, r"(?m)^def (create_app)\("))
+            .flatten()
+    });
     let (module, object, app_dir) = match &found {
         Some((file, object)) => {
             let (app_dir, rel) = match file.strip_prefix("src/") {
@@ -295,7 +314,7 @@ fn server(p: &Project, deps: &str, notes: &mut Vec<Note>) -> (String, String) {
             Some(d) => format!("{d}/{}.py", module.replace('.', "/")),
             None => module,
         };
-        let app = if object == "app" {
+        let app = if object == "app" || object == "create_app" {
             target
         } else {
             format!("{target}:{object}")
@@ -538,6 +557,34 @@ mod tests {
             "flask --app server run --host 0.0.0.0 --port {port} --debug"
         );
         assert_eq!(test, PYTEST);
+    }
+
+    #[test]
+    fn flask_factory_and_plain_scripts() {
+        let (dev, _) = commands(
+            "python-pip",
+            &[
+                ("requirements.txt", "flask\n"),
+                ("wsgi.py", "from blog import create_app\n\napplication = create_app()\n"),
+                ("blog/__init__.py", "from flask import Flask\n\n\ndef create_app(config=None):\n    app = Flask(__name__)\n    return app\n"),
+            ],
+        );
+        assert_eq!(
+            dev,
+            "flask --app blog run --host 0.0.0.0 --port {port} --debug"
+        );
+        let (dev, _) = commands(
+            "python-pip",
+            &[
+                ("requirements.txt", "requests\n"),
+                ("helpers.py", "def f():\n    pass\n"),
+                (
+                    "scrape.py",
+                    "import requests\n\nif __name__ == \"__main__\":\n    print(requests.get)\n",
+                ),
+            ],
+        );
+        assert_eq!(dev, "python scrape.py");
     }
 
     #[test]
