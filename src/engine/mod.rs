@@ -271,6 +271,19 @@ impl Engine {
         }
     }
 
+    /// Runs a call that is known to be slow on some storage drivers (a commit takes 11 s on
+    /// fuse-overlayfs with nothing else running, more under load), without the quick bound: as
+    /// builds, it is waited for.
+    pub async fn slow<T>(
+        &self,
+        what: impl Into<String>,
+        call: impl std::future::Future<Output = Result<T, bollard::errors::Error>>,
+    ) -> Result<T, EngineError> {
+        let result = call.await;
+        self.heard(&result);
+        result.map_err(|e| self.error(what, e))
+    }
+
     /// Checks that the engine answers.
     pub async fn ping(&self) -> Result<(), EngineError> {
         self.quick("ping the engine", self.docker.ping())

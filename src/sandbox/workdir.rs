@@ -8,8 +8,9 @@
 //! workdir): a container of the runtime image, never started, gets the workdir's directory
 //! entry owned by the user (the engine applies an existing directory's metadata from an archive
 //! entry that names it from its parent), and is committed. Its one layer holds that directory
-//! alone; it needs nothing in the image (no shell, no `chown`), works on any engine, and costs a
-//! few hundred milliseconds the first time, one inspect afterwards.
+//! alone; it needs nothing in the image (no shell, no `chown`), works on any engine, and costs
+//! one commit the first time (0.35 s for a busybox image here, 11 s for a Debian one on
+//! fuse-overlayfs, so it is waited for as a build is), one inspect afterwards.
 
 use bollard::models::ContainerConfig;
 use bollard::query_parameters::{CommitContainerOptionsBuilder, UploadToContainerOptionsBuilder};
@@ -105,7 +106,7 @@ impl One<'_> {
             .changes(&format!("LABEL {}={image_id}", labels::WORKDIR_OF))
             .build();
         self.engine
-            .quick(
+            .slow(
                 format!("commit the writable workdir image {repository}:{tag}"),
                 docker.commit_container(options, ContainerConfig::default()),
             )
