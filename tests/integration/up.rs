@@ -58,7 +58,12 @@ struct Up {
 
 impl Up {
     fn start(repo: &TestRepo, args: &[&str]) -> Up {
+        Up::start_env(repo, args, &[])
+    }
+
+    fn start_env(repo: &TestRepo, args: &[&str], env: &[(&str, &str)]) -> Up {
         let mut cmd = repo.command(bin("dockwright"));
+        cmd.envs(env.iter().copied());
         cmd.arg("up")
             .args(["--format", "json"])
             .args(args)
@@ -674,4 +679,119 @@ fn a_port_already_taken_is_composes_error_and_nothing_keeps_running() {
     // The runtime image was built before compose ran, and is what the next `up` reuses.
     assert_eq!(project_images(&repo).len(), 1);
     drop(listener);
+}
+
+/// The engine's socket behind a socket of the test's own, so that the test can "stop the
+/// engine" for one `dockwright up` (and its compose) without touching anyone else's.
+struct EngineProxy {
+    path: std::path::PathBuf,
+    /// Set to stop: the accept loop ends, and every connection through it is shut down.
+    stopped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    streams: std::sync::Arc<std::sync::Mutex<Vec<std::os::unix::net::UnixStream>>>,
+}
+
+impl EngineProxy {
+    fn new(path: std::path::PathBuf) -> EngineProxy {
+        let proxy = EngineProxy {
+            path,
+            stopped: Default::default(),
+            streams: Default::default(),
+        };
+        proxy.start();
+        proxy
+    }
+
+    fn start(&self) {
+        use std::os::unix::net::{UnixListener, UnixStream};
+        use std::sync::atomic::Ordering;
+        let _ = std::fs::remove_file(&self.path);
+        let listener = UnixListener::bind(&self.path).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        self.stopped.store(false, Ordering::SeqCst);
+        let (stopped, streams) = (self.stopped.clone(), self.streams.clone());
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::SeqCst) {
+                let client = match listener.accept() {
+                    Ok((client, _)) => client,
+                    Err(_) => {
+                        std::thread::sleep(Duration::from_millis(20));
+                        continue;
+                    }
+                };
+                client.set_nonblocking(false).unwrap();
+                let Ok(engine) = UnixStream::connect("/var/run/docker.sock") else {
+                    continue;
+                };
+                let mut held = streams.lock().unwrap();
+                held.push(client.try_clone().unwrap());
+                held.push(engine.try_clone().unwrap());
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), engine.try_clone().unwrap()),
+                    (engine, client),
+                ] {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    });
+                }
+            }
+        });
+    }
+
+    /// As if the engine stopped: no connection is accepted, every open one is cut.
+    fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(100));
+        let _ = std::fs::remove_file(&self.path);
+        for stream in self.streams.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// Issue 12, faults: the engine stops while `up` watches. A change then says the engine is
+/// lost (the old container is left as it is); when the engine answers again, the build runs
+/// and the container is swapped.
+#[test]
+fn the_engine_stopping_while_watching_is_said_and_the_watch_resumes() {
+    if !require("compose") {
+        return;
+    }
+    let repo = TestRepo::new();
+    project(&repo);
+    let _down = Down(&repo);
+    let sockets = tempfile::tempdir().unwrap();
+    let proxy = EngineProxy::new(sockets.path().join("engine.sock"));
+    let host = format!("unix://{}", sockets.path().join("engine.sock").display());
+    let mut up = Up::start_env(&repo, &[], &[("DOCKER_HOST", host.as_str())]);
+    up.until("watching");
+
+    proxy.stop();
+    repo.write("requirements.txt", "flask==3.1.0\n");
+    let events = up.until("engine-lost");
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"changed"), "{kinds:?}");
+    assert!(
+        events.last().unwrap()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("engine"),
+        "{events:?}"
+    );
+
+    proxy.start();
+    up.until("engine-back");
+    let swapped = up.until("swapped");
+    let image = swapped.last().unwrap()["image"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(running_image(&repo), Some((image_id(&image), true)));
+    let (code, _) = up.interrupt();
+    assert_eq!(code, 130);
+    proxy.stop();
 }
