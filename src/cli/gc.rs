@@ -41,7 +41,16 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
                     c.name
                 );
             }
-            for c in collected.iter().filter(|c| c.kind != "proof") {
+            for c in collected.iter().filter(|c| c.kind == "image") {
+                println!(
+                    "{:8} {} {} (image of {})",
+                    c.action, c.container, c.name, c.service
+                );
+            }
+            for c in collected
+                .iter()
+                .filter(|c| c.kind != "proof" && c.kind != "image")
+            {
                 println!(
                     "{:8} {} {} ({} at {})",
                     c.action,
@@ -54,10 +63,13 @@ pub(crate) fn exec(ctx: &Context, args: Args) -> Result<Exit> {
             let (containers, volumes) = gc::removed(&collected);
             let pruned = gc::pruned(&collected);
             let plural = |n: usize| if n == 1 { "" } else { "s" };
-            let proofs = match pruned {
+            let mut proofs = match gc::removed_of(&collected, "image") {
                 0 => String::new(),
-                n => format!(", pruned {n} proof{}", plural(n)),
+                n => format!(", and {n} image{} nothing names any more", plural(n)),
             };
+            if pruned > 0 {
+                proofs.push_str(&format!(", pruned {pruned} proof{}", plural(pruned)));
+            }
             println!(
                 "removed {containers} container{} and {volumes} volume{}{proofs}",
                 plural(containers),

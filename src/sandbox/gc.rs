@@ -13,10 +13,10 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::project::labels;
 
-/// A container or volume gc removed or left, or a proof it pruned.
+/// A container, volume or image gc removed or left, or a proof it pruned.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Collected {
-    /// `container`, `volume`, or `proof` (a proof whose image is gone).
+    /// `container`, `volume`, `image`, or `proof` (a proof whose image is gone).
     pub kind: String,
     /// Container id (12 characters); for a volume, the first 12 characters of its name; for a
     /// proof, the first 12 characters of its key.
@@ -132,6 +132,74 @@ async fn collect_volumes(engine: &Engine, project: Option<&str>) -> Result<Vec<C
             // A volume that a new run took meanwhile is in use: its run removes it.
             action: if removed.is_ok() { "removed" } else { "in use" }.into(),
         });
+    }
+    Ok(out)
+}
+
+/// Removes the project's images that nothing names any more: a writable-workdir image whose
+/// runtime image lost its tag (rebuilt, or removed by hand: the derived image kept its layers
+/// alive), then the project's untagged images (the loser of two builds of one fingerprint, a
+/// runtime image rebuilt under its tag). Tagged runtime images are never touched: `status`
+/// compares with them.
+pub async fn collect_images(engine: &Engine, project: &str) -> Result<Vec<Collected>> {
+    let tagged = |tags: &[String]| tags.iter().any(|t| t != "<none>:<none>");
+    let images = engine
+        .images_labelled(&[(labels::PROJECT, project)])
+        .await?;
+    let named: std::collections::HashSet<&str> = images
+        .iter()
+        .filter(|i| tagged(&i.tags) && !i.labels.contains_key(labels::WORKDIR_OF))
+        .map(|i| i.id.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let remove = |image: &crate::engine::ImageInfo, name: String| {
+        let id = image.id.trim_start_matches("sha256:").to_string();
+        let get = |k: &str| image.labels.get(k).cloned().unwrap_or_default();
+        (
+            image.id.clone(),
+            Collected {
+                kind: "image".into(),
+                container: id.get(..12).unwrap_or(&id).to_string(),
+                name,
+                project: get(labels::PROJECT),
+                service: get(labels::SERVICE),
+                commit: String::new(),
+                action: String::new(),
+            },
+        )
+    };
+    let mut doomed = Vec::new();
+    for image in &images {
+        match image.labels.get(labels::WORKDIR_OF) {
+            Some(of) if !named.contains(of.as_str()) => {
+                doomed.push(remove(
+                    image,
+                    image.tags.first().cloned().unwrap_or_default(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for (id, mut collected) in doomed {
+        collected.action = match engine.remove_image(&id).await {
+            Ok(()) => "removed".into(),
+            Err(_) => "in use".into(),
+        };
+        out.push(collected);
+    }
+    // Listed again: removing a workdir image also removed its untagged parent (the engine prunes
+    // those), and what is untagged now is what no derived image holds.
+    let images = engine
+        .images_labelled(&[(labels::PROJECT, project)])
+        .await?;
+    for image in images.iter().filter(|i| !tagged(&i.tags)) {
+        let (id, mut collected) = remove(image, "<none>".into());
+        collected.action = match engine.remove_image(&id).await {
+            Ok(()) => "removed".into(),
+            // A container still runs it (a kept test run, a compose service): it stays.
+            Err(_) => "in use".into(),
+        };
+        out.push(collected);
     }
     Ok(out)
 }

@@ -33,6 +33,9 @@ pub fn gc(dir: &Path, options: Options, engine: &Engine) -> Result<Vec<Collected
         .map(|p| p.name.clone());
     super::block_on(async {
         let mut collected = gc::collect(engine, name.as_deref(), options.all).await?;
+        if let Some(name) = &name {
+            collected.extend(gc::collect_images(engine, name).await?);
+        }
         if let Some(project) = &project {
             collected.extend(prune_proofs(project, engine).await?);
         }
@@ -70,13 +73,18 @@ async fn prune_proofs(project: &Project, engine: &Engine) -> Result<Vec<Collecte
 
 /// How many containers, and how many volumes, were removed.
 pub fn removed(collected: &[Collected]) -> (usize, usize) {
-    let count = |kind: &str| {
-        collected
-            .iter()
-            .filter(|c| c.kind == kind && c.action == "removed")
-            .count()
-    };
-    (count("container"), count("volume"))
+    (
+        removed_of(collected, "container"),
+        removed_of(collected, "volume"),
+    )
+}
+
+/// How many of `kind` were removed.
+pub fn removed_of(collected: &[Collected], kind: &str) -> usize {
+    collected
+        .iter()
+        .filter(|c| c.kind == kind && c.action == "removed")
+        .count()
 }
 
 /// How many proofs were pruned.

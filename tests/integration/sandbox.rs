@@ -889,3 +889,109 @@ fn the_workdir_is_writable_at_its_top_level_when_the_image_holds_root_owned_file
         leftovers(&repo.project)
     );
 }
+
+/// The project's images, tagged or not, as `id tags` lines.
+fn project_images(repo: &TestRepo) -> Vec<String> {
+    let out = Command::new("docker")
+        .args([
+            "images",
+            "--no-trunc",
+            "--format",
+            "{{.ID}} {{.Repository}}:{{.Tag}}",
+            "--filter",
+            &format!("label=dev.dockwright.project={}", repo.project),
+        ])
+        .output()
+        .unwrap();
+    let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Issue 18 item 5 and issue 13's workdir images: gc removes the project's images that nothing
+/// names (a workdir image whose runtime image lost its tag, the runtime image it kept alive, the
+/// loser of a second build under one tag) and never a tagged runtime image.
+#[test]
+fn gc_removes_the_images_nothing_names_and_keeps_the_tagged_ones() {
+    let repo = repo_with_test("true");
+    repo.dockwright(&["test"]).ok();
+    let made = project_images(&repo);
+    assert_eq!(made.len(), 2, "the runtime and the workdir image: {made:?}");
+    let runtime = made
+        .iter()
+        .map(|l| l.split_once(' ').unwrap().1.to_string())
+        .find(|tag| tag.contains("-runtime:"))
+        .expect("a runtime image");
+    // Everything is named: gc leaves the images alone.
+    let gc = repo.dockwright(&["gc"]).ok();
+    assert_eq!(gc.stdout, "removed 0 containers and 0 volumes\n");
+    assert_eq!(project_images(&repo), made);
+
+    // The runtime image loses its tag (as `docker rmi` by hand): the workdir image derived
+    // from it keeps it alive, untagged. gc removes both.
+    let rmi = Command::new("docker")
+        .args(["rmi", &runtime])
+        .output()
+        .unwrap();
+    assert!(
+        rmi.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rmi.stderr)
+    );
+    let gc = repo.dockwright(&["gc", "--format", "json"]).ok().json();
+    let images: Vec<&serde_json::Value> = gc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "image")
+        .collect();
+    // The workdir image is removed, and the engine prunes its untagged parent with it.
+    assert_eq!(images.len(), 1, "{gc}");
+    assert_eq!(images[0]["action"], "removed", "{gc}");
+    assert!(
+        images[0]["name"].as_str().unwrap().contains("-workdir:"),
+        "{gc}"
+    );
+    assert_eq!(project_images(&repo), Vec::<String>::new());
+
+    // Two builds under one tag: the first is left untagged, and only it goes.
+    repo.dockwright(&["build"]).ok();
+    let dockerfile = repo.read("Dockerfile.runtime");
+    repo.write("Dockerfile.other", format!("{dockerfile}LABEL other=1\n"));
+    let label = format!("dev.dockwright.project={}", repo.project);
+    let loser = Command::new("docker")
+        .args([
+            "build",
+            "-q",
+            "-f",
+            "Dockerfile.other",
+            "--label",
+            &label,
+            "-t",
+            &runtime,
+            ".",
+        ])
+        .env("DOCKER_BUILDKIT", "0")
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(
+        loser.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loser.stderr)
+    );
+    assert_eq!(project_images(&repo).len(), 2);
+    let gc = repo.dockwright(&["gc"]).ok();
+    assert_eq!(
+        gc.stdout.lines().last().unwrap(),
+        "removed 0 containers and 0 volumes, and 1 image nothing names any more",
+        "{}",
+        gc.stdout
+    );
+    let left = project_images(&repo);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].ends_with(&format!(" {runtime}")), "{left:?}");
+}
