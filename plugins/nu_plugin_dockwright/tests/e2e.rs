@@ -518,3 +518,17 @@ fn doctor_is_a_table_and_its_engine_is_nus() {
         json!("not configured")
     );
 }
+
+#[test]
+fn init_says_what_it_read_and_what_it_guessed() {
+    let nu = Nu::new();
+    let out = nu.output("dockwright init --dry-run --stack python-pip | length");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "test command: `python -m unittest discover` (no pytest in the dependencies); a guess"
+        ),
+        "{stderr}"
+    );
+}

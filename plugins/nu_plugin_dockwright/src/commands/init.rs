@@ -149,6 +149,13 @@ impl SimplePluginCommand for Init {
             "stack: {} ({}); version {} (from {})",
             report.stack, report.reason, report.version, report.version_source
         );
+        if let Some(note) = &report.version_note {
+            eprintln!("  {note}; change it with `--var {{version: …}}`");
+        }
+        // What was read from the project, and what had to be guessed (with its `--var`).
+        for line in report.read.iter().chain(&report.guessed) {
+            eprintln!("{line}");
+        }
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
         }
