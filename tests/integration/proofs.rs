@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::support::{bin, cleanup::remove_images, leftovers, TestRepo};
+use crate::support::{assert_no_leftovers, bin, cleanup::remove_images, TestRepo};
 
 /// A busybox service whose test command comes from dockwright.toml; dockwright.toml and
 /// .dockerignore are not shipped, so a settings change leaves the payload as it was.
@@ -149,11 +149,7 @@ fn a_pass_is_proven_and_the_same_run_is_not_run_again() {
         ran(&failed, true);
     }
     assert_eq!(proofs(&repo).len(), 1, "{:?}", proofs(&repo));
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 #[test]
@@ -227,11 +223,7 @@ fn the_key_changes_with_the_payload_the_command_the_network_and_the_image_id() {
     );
     ran(&repo.dockwright(&cmd).ok(), true);
     ran(&repo.dockwright(&cmd).ok(), false);
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 #[test]
@@ -364,11 +356,7 @@ fn pre_push_skips_proven_commits_and_says_how_many() {
     assert_eq!(all.matches("ran-suite-b").count(), 1, "{all}");
     assert!(!all.contains("ran-suite-one"), "{all}");
     assert!(all.contains("skipped 1 of 2 commits"), "{all}");
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 #[test]

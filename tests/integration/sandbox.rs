@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::support::{bin, leftovers, TestRepo, BUSYBOX};
+use crate::support::{assert_no_leftovers, bin, TestRepo, BUSYBOX};
 
 /// A repository with a busybox runtime image and a test command from dockwright.toml.
 fn repo_with_test(test: &str) -> TestRepo {
@@ -83,11 +83,7 @@ fn passing_and_failing_suites_pass_their_exit_code_through() {
         .code(3);
     assert!(run.stderr.contains("failing"), "{}", run.stderr);
     assert!(run.stderr.contains("failed (exit 3)"), "{}", run.stderr);
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "left behind: {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 
     let json = repo.dockwright(&["test", "--format", "json"]).ok().json();
     assert_eq!(json[0]["service"], "app");
@@ -329,11 +325,7 @@ fn sigint_sigterm_and_timeout_leave_nothing_behind() {
             "{signal}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(
-            leftovers(&repo.project).is_empty(),
-            "{signal} left {:?}",
-            leftovers(&repo.project)
-        );
+        assert_no_leftovers(&repo.project, signal);
     }
     let run = repo.dockwright(&["test", "--timeout", "2s"]).code(124);
     assert!(
@@ -341,11 +333,7 @@ fn sigint_sigterm_and_timeout_leave_nothing_behind() {
         "{}",
         run.stderr
     );
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "timeout left {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "timeout");
 }
 
 /// The volumes of the project's test runs.
@@ -389,11 +377,7 @@ fn sighup_is_handled_like_sigterm_and_the_workdir_volume_is_labelled() {
     );
     assert!(containers(&repo.project).is_empty(), "{stderr}");
     assert!(volumes(&repo.project).is_empty(), "{stderr}");
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "SIGHUP left {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "SIGHUP");
 }
 
 #[test]
@@ -419,11 +403,7 @@ fn gc_removes_a_run_volume_whose_container_went_without_it() {
     assert_eq!(json[0]["name"], left[0].as_str(), "{json}");
     assert_eq!(json[0]["action"], "removed", "{json}");
     assert_eq!(json[0]["service"], "app", "{json}");
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
     let run = repo.dockwright(&["gc"]).ok();
     assert_eq!(run.stdout, "removed 0 containers and 0 volumes\n");
 }
@@ -439,11 +419,7 @@ fn gc_cleans_up_after_a_crash() {
     let json = repo.dockwright(&["gc", "--format", "json"]).ok().json();
     assert_eq!(json[0]["action"], "removed", "{json}");
     assert_eq!(json[0]["service"], "app");
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 #[test]
@@ -589,11 +565,7 @@ fn pre_push_lets_a_passing_push_through_and_blocks_a_failing_one() {
     // The ways around it still work.
     repo.git_run(&["push", "-q", "--no-verify", "origin", "main"])
         .ok();
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "left behind: {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 #[test]
@@ -648,11 +620,7 @@ fn pre_push_skip_two_refs_a_deleted_ref_and_an_empty_push() {
         push.stderr
     );
     assert!(!push.stderr.contains("testing"), "{}", push.stderr);
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "left behind: {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 /// The lines the hooks wrote (dockwright's own, not the test's output).
@@ -762,11 +730,7 @@ fn pre_push_tests_the_tip_or_each_new_commit_as_configured() {
     assert_eq!(push.stderr.matches("suite-").count(), 1, "{}", push.stderr);
     assert!(push.stderr.contains("suite-passed-3"), "{}", push.stderr);
     assert_eq!(remote_rev(&remote, "main"), tip);
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "left behind: {:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 // Regression (issue 18): an annotated tag pushed with its branch was not peeled, so the same
@@ -883,11 +847,7 @@ fn the_workdir_is_writable_at_its_top_level_when_the_image_holds_root_owned_file
     assert!(again.stdout.contains("all-writable"), "{}", again.stdout);
     let images = repo.dockwright(&["images", "--format", "json"]).ok().json();
     assert_eq!(images.as_array().map(Vec::len), Some(1), "{images}");
-    assert!(
-        leftovers(&repo.project).is_empty(),
-        "{:?}",
-        leftovers(&repo.project)
-    );
+    assert_no_leftovers(&repo.project, "the run");
 }
 
 /// The project's images, tagged or not, as `id tags` lines.

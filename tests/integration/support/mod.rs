@@ -294,6 +294,13 @@ pub fn remove_project_objects(project: &str) {
     remove_images(&label);
 }
 
+/// Fails the test when a container or volume of the project is left; `what` says after what.
+#[track_caller]
+pub fn assert_no_leftovers(project: &str, what: &str) {
+    let left = leftovers(project);
+    assert!(left.is_empty(), "{what} left {left:?}");
+}
+
 /// Objects (containers, volumes, images) that still carry the project label.
 pub fn leftovers(project: &str) -> Vec<String> {
     let label = format!("label=dev.dockwright.project={project}");
